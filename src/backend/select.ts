@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import { OptionError } from '../errors.js';
+
+/** The backends tfjs-trio knows, by their tfjs names. */
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Friendly spellings accepted on the command line and in configs. */
+const ALIASES: Record<string, BackendName> = {
+  node: 'tensorflow',
+  'tfjs-node': 'tensorflow',
+  tensorflow: 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+export interface BackendChoice {
+  /** The backend now active in tfjs. */
+  name: BackendName;
+  /** Why the earlier candidates were skipped, for the user to read. */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+/**
+ * Makes the fastest available backend active: tfjs-node if it loads, else
+ * WebAssembly, else the plain JavaScript cpu backend. With `preferred`, only
+ * that backend is tried, and failing to start it is an error.
+ */
+export async function selectBackend(
+  preferred?: string,
+): Promise<BackendChoice> {
+  const candidates = preferred === undefined
+    ? [...BACKENDS]
+    : [resolveBackendName(preferred)];
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of candidates) {
+    try {
+      await startBackend(name);
+      return { name, skipped };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (preferred !== undefined) {
+        throw new Error(
+          `The '${name}' backend was requested but could not start: ` +
+            reason,
+        );
+      }
+      skipped.push({ name, reason: firstLine(reason) });
+    }
+  }
+  throw new Error(
+    'No TensorFlow.js backend could start: ' +
+      skipped.map((s) => `${s.name} (${s.reason})`).join('; '),
+  );
+}
+
+/** Maps a user spelling (`node`, `wasm`, `cpu`...) to a tfjs backend name. */
+export function resolveBackendName(name: string): BackendName {
+  const found = ALIASES[name.toLowerCase()];
+  if (found === undefined) {
+    throw new OptionError(
+      'backend',
+      'tfjs-trio',
+      `one of ${Object.keys(ALIASES).map((a) => `'${a}'`).join(', ')}`,
+      name,
+    );
+  }
+  return found;
+}
+
+/** The backend tfjs is using right now. */
+export function currentBackend(): string {
+  return tf.getBackend();
+}
+
+async function startBackend(name: BackendName): Promise<void> {
+  if (name === 'tensorflow') {
+    // Optional dependency: absent wherever its native install failed.
+    const spec = '@tensorflow/tfjs-node';
+    await import(/* @vite-ignore */ spec);
+  } else if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    const { installWasmFastPaths } = await import('./wasm_kernels.js');
+    installWasmFastPaths();
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) {
+    throw new Error(`tf.setBackend('${name}') returned false`);
+  }
+  await tf.ready();
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? text;
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
