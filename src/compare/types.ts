@@ -60,3 +60,12 @@ export type FacadeRunner = (
   data: TrainingData,
   context: RunContext,
 ) => Promise<TrainedModel>;
+
+/**
+ * What each facade exports for the comparison: `check` validates a config
+ * section before any training starts; `run` trains it.
+ */
+export interface FacadeEntry {
+  check(section: Record<string, unknown>, keyPath: string): void;
+  run: FacadeRunner;
+}
