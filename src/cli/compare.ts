@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { FACADE_ENTRIES } from '../compare/facades.js';
+import { runComparison } from '../compare/run_comparison.js';
+import type { ComparisonResult } from '../compare/run_comparison.js';
+import { formatComparisonTable } from '../compare/table.js';
+import { loadComparisonConfig } from '../config/comparison_config.js';
+import { silentReporter } from '../reporter.js';
+import type { Reporter } from '../reporter.js';
+import { QuietReporter, TerminalReporter } from './progress_reporter.js';
+
+interface CompareArgs {
+  config: string;
+  backend?: string;
+  quiet?: boolean;
+  json?: boolean;
+  report?: string;
+}
+
+/** `trio compare <config>`: trains every model and compares them. */
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <config>',
+  describe: 'Train every model of a YAML/JSON config and compare them',
+  builder: (y) => y
+    .positional('config', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Comparison config (YAML or JSON)',
+    })
+    .option('backend', {
+      type: 'string',
+      describe: 'tfjs backend: node (tfjs-node), wasm or cpu; overrides ' +
+        'the config. Default: node if installed, else wasm, else cpu',
+    })
+    .option('quiet', {
+      type: 'boolean',
+      describe: 'Print only the final table (and warnings)',
+    })
+    .option('json', {
+      type: 'boolean',
+      describe: 'Print one JSON document with every result, nothing else',
+    })
+    .option('report', {
+      type: 'string',
+      describe: 'Also write an HTML report with charts to this folder',
+    }),
+  handler: async (args) => {
+    process.exitCode = await compare(args);
+  },
+};
+
+async function compare(args: CompareArgs): Promise<number> {
+  const config = loadComparisonConfig(args.config, FACADE_ENTRIES);
+  const reporter: Reporter = args.json
+    ? silentReporter
+    : args.quiet ? new QuietReporter() : new TerminalReporter();
+  const say = (text: string) => {
+    if (!args.json) {
+      process.stdout.write(`${text}\n`);
+    }
+  };
+
+  // Ctrl-C once: finish the current step, keep finished models. Twice: quit.
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) {
+      process.exit(130);
+    }
+    controller.abort();
+    process.stderr.write(
+      '\nInterrupted: stopping after the current step ' +
+        '(press Ctrl-C again to quit at once).\n',
+    );
+  };
+  process.on('SIGINT', onInterrupt);
+  let result: ComparisonResult;
+  try {
+    result = await runComparison(config, {
+      facades: FACADE_ENTRIES,
+      reporter,
+      ...(args.backend === undefined ? {} : { backend: args.backend }),
+      signal: controller.signal,
+      onBackend: (choice) => {
+        const why = choice.skipped
+          .map((s) => `${s.name} unavailable: ${s.reason}`)
+          .join('; ');
+        say(`Backend: ${choice.name}${why === '' ? '' : ` (${why})`}`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+
+  if (args.report !== undefined) {
+    const { writeReport } = await import('../report/html.js');
+    await writeReport(args.report, result.models);
+    say(`Report written to ${args.report}`);
+  }
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    say('');
+    say(formatComparisonTable(result.models));
+    for (const m of result.models) {
+      if (m.savedTo !== undefined && !args.quiet) {
+        say(`${m.name} saved to ${m.savedTo}`);
+      }
+    }
+  }
+  const skipped = result.models.filter((m) => m.status === 'skipped');
+  if (controller.signal.aborted) {
+    process.stderr.write(
+      `Interrupted. Skipped: ${skipped.map((m) => m.name).join(', ') ||
+        'none'}.\n`,
+    );
+    return 130;
+  }
+  if (result.models.some((m) => m.status === 'failed')) {
+    return 1;
+  }
+  fs.mkdirSync(config.output, { recursive: true });
+  return 0;
+}

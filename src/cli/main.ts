@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { TrioError } from '../errors.js';
+import { compareCommand } from './compare.js';
+
+/** The `trio` command line. */
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('trio')
+    .command(compareCommand)
+    .demandCommand(1, 'Name a command: compare')
+    .strict()
+    .recommendCommands()
+    .fail((message, err, y) => {
+      if (err !== undefined && err !== null) {
+        throw err;
+      }
+      y.showHelp();
+      process.stderr.write(`\n${message}\n`);
+      process.exit(2);
+    })
+    .help()
+    .version();
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    // Expected failures print their message only; anything else also
+    // prints its stack when TRIO_DEBUG is set.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`trio: ${message}\n`);
+    if (!(err instanceof TrioError) && process.env['TRIO_DEBUG']) {
+      process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+await main(hideBin(process.argv));

@@ -1,0 +1,288 @@
+import * as path from 'node:path';
+import { selectBackend } from '../backend/select.js';
+import type { BackendChoice } from '../backend/select.js';
+import type { ComparisonConfig, ModelConfig } from
+  '../config/comparison_config.js';
+import { loadCsv } from '../data/csv.js';
+import type { Dataset } from '../data/csv.js';
+import { encodeLabels } from '../data/labels.js';
+import { ensureMnistCsv } from '../data/mnist.js';
+import { DataError, TrioError } from '../errors.js';
+import { saveLayersModel } from '../io/file_system.js';
+import { METADATA_KEY } from '../io/metadata.js';
+import type { TrioMetadata } from '../io/metadata.js';
+import {
+  accuracyScore,
+  classificationReport,
+  confusionMatrix,
+  f1Score,
+} from '../metrics/index.js';
+import type { Reporter } from '../reporter.js';
+import type {
+  FacadeEntry,
+  FacadeName,
+  TrainedModel,
+  TrainingData,
+} from './types.js';
+
+export type ModelStatus = 'done' | 'interrupted' | 'skipped' | 'failed';
+
+/** One row of the side-by-side comparison. */
+export interface ModelResult {
+  name: string;
+  facade: FacadeName;
+  backend: string;
+  status: ModelStatus;
+  epochs: number;
+  trainSeconds: number;
+  accuracy: number;
+  macroF1: number;
+  lossCurve: number[];
+  valLossCurve?: number[];
+  /** Rows true, columns predicted, in `classes` order. */
+  confusion: number[][];
+  /** scikit-learn's classification report text. */
+  report: string;
+  classes: (number | string)[];
+  /** Folder the trained model was saved to. */
+  savedTo?: string;
+  /** Why the model failed or was skipped. */
+  error?: string;
+}
+
+export interface ComparisonResult {
+  backend: BackendChoice;
+  trainRows: number;
+  testRows: number;
+  features: number;
+  classes: (number | string)[];
+  models: ModelResult[];
+}
+
+export interface ComparisonOptions {
+  facades: Record<FacadeName, FacadeEntry>;
+  reporter: Reporter;
+  /** Overrides the config's backend (the CLI's `--backend`). */
+  backend?: string;
+  /** Aborting it stops the current model after its current step and skips
+   * the models not yet started. */
+  signal?: AbortSignal;
+  /** Called once the backend is chosen, before data is read. */
+  onBackend?(choice: BackendChoice): void;
+  /** Called after each model, for live output. */
+  onModel?(result: ModelResult): void;
+}
+
+/**
+ * Runs a whole comparison: chooses the backend, reads the data once, trains
+ * every model through its facade, evaluates it on the test set and saves it
+ * under `config.output/<name>/` in the TensorFlow.js layers format.
+ */
+export async function runComparison(
+  config: ComparisonConfig,
+  options: ComparisonOptions,
+): Promise<ComparisonResult> {
+  const { reporter } = options;
+  const backend = await selectBackend(options.backend ?? config.backend);
+  options.onBackend?.(backend);
+
+  const { dataset } = config;
+  if (dataset.source === 'mnist') {
+    await ensureMnistCsv(dataset.train, dataset.test);
+  }
+  const parse = {
+    label: dataset.label,
+    header: dataset.header,
+    ...(dataset.delimiter === undefined ? {} : {
+      delimiter: dataset.delimiter,
+    }),
+    ...(dataset.scale === undefined ? {} : { scale: dataset.scale }),
+  };
+  const train = await loadCsv(dataset.train, parse);
+  const test = await loadCsv(dataset.test, {
+    ...parse,
+    expectColumns: train.featureNames,
+  });
+  const trainData = encodeTraining(train);
+  const testData: TrainingData = {
+    x: test.x,
+    y: encodeLabels(test.y, trainData.classes, test.file).codes,
+    classes: trainData.classes,
+  };
+  reporter.line(
+    `Data: ${train.rows} training rows, ${test.rows} test rows, ` +
+      `${train.x.cols} features, ${trainData.classes.length} classes.`,
+  );
+
+  const results: ModelResult[] = [];
+  for (const model of config.models) {
+    if (options.signal?.aborted) {
+      results.push(skipped(model, backend.name, trainData));
+      continue;
+    }
+    const result = await runOne(
+      model, config, options, trainData, testData, train, backend.name,
+    );
+    results.push(result);
+    options.onModel?.(result);
+  }
+  return {
+    backend,
+    trainRows: train.rows,
+    testRows: test.rows,
+    features: train.x.cols,
+    classes: [...trainData.classes],
+    models: results,
+  };
+}
+
+async function runOne(
+  model: ModelConfig,
+  config: ComparisonConfig,
+  options: ComparisonOptions,
+  trainData: TrainingData,
+  testData: TrainingData,
+  train: Dataset,
+  backend: string,
+): Promise<ModelResult> {
+  const { reporter } = options;
+  const entry = options.facades[model.facade];
+  reporter.line(`\n== ${model.name} (${model.facade}) ==`);
+  const started = performance.now();
+  let trained: TrainedModel;
+  try {
+    trained = await entry.run(model.section, model.keyPath, trainData, {
+      reporter,
+      model: model.name,
+      ...(config.seed === undefined ? {} : { seed: config.seed }),
+      validation: testData,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  } catch (err) {
+    if (!(err instanceof TrioError)) {
+      throw err;
+    }
+    reporter.line(`${model.name} failed: ${err.message}`);
+    return {
+      ...skipped(model, backend, trainData),
+      status: 'failed',
+      error: err.message,
+    };
+  }
+  const trainSeconds = (performance.now() - started) / 1000;
+  try {
+    const predicted = trained.predict(testData.x);
+    const labels = trainData.classes;
+    const yTrue = decode(testData.y, labels);
+    const yPred = decode(predicted, labels);
+    const accuracy = accuracyScore(yTrue, yPred);
+    const macroF1 = f1Score(yTrue, yPred, {
+      average: 'macro',
+      labels: [...labels],
+      zeroDivision: 0,
+    }) as number;
+    const report = classificationReport(yTrue, yPred, {
+      labels: [...labels],
+      zeroDivision: 0,
+    }) as string;
+    const confusion = confusionMatrix(yTrue, yPred, { labels: [...labels] });
+    reporter.line(report);
+    const interrupted = options.signal?.aborted === true;
+    const savedTo = await saveModel(
+      trained, model, config, train, { accuracy, macroF1 },
+    );
+    return {
+      name: model.name,
+      facade: model.facade,
+      backend,
+      status: interrupted ? 'interrupted' : 'done',
+      epochs: trained.epochs,
+      trainSeconds,
+      accuracy,
+      macroF1,
+      lossCurve: trained.lossCurve,
+      ...(trained.valLossCurve === undefined ? {} : {
+        valLossCurve: trained.valLossCurve,
+      }),
+      confusion,
+      report,
+      classes: [...labels],
+      savedTo,
+    };
+  } finally {
+    trained.dispose();
+  }
+}
+
+async function saveModel(
+  trained: TrainedModel,
+  model: ModelConfig,
+  config: ComparisonConfig,
+  train: Dataset,
+  testMetrics: Record<string, number>,
+): Promise<string> {
+  const layers = trained.toLayersModel();
+  try {
+    const facadeMeta = trained.metadata();
+    const metadata: TrioMetadata = {
+      version: 1,
+      facade: model.facade,
+      classes: [],
+      output: 'probabilities',
+      ...facadeMeta,
+      ...(config.dataset.scale === undefined ? {} : {
+        scale: config.dataset.scale,
+      }),
+      featureNames: train.featureNames,
+      labelName: train.labelName,
+      testMetrics,
+    };
+    layers.setUserDefinedMetadata({ [METADATA_KEY]: metadata });
+    const folder = path.join(config.output, model.name);
+    return await saveLayersModel(layers, folder, { overwrite: true });
+  } finally {
+    layers.dispose();
+  }
+}
+
+function encodeTraining(train: Dataset): TrainingData {
+  const { codes, classes } = encodeLabels(train.y, undefined, train.file);
+  if (classes.length < 2) {
+    throw new DataError(
+      `${train.file}: the label column '${train.labelName}' holds a single ` +
+        `class (${String(classes[0])}); a classifier needs at least two.`,
+      train.file,
+      undefined,
+      train.labelName,
+    );
+  }
+  return { x: train.x, y: codes, classes };
+}
+
+function decode(
+  codes: Int32Array,
+  classes: readonly (number | string)[],
+): (number | string)[] {
+  return Array.from(codes, (c) => classes[c]!);
+}
+
+function skipped(
+  model: ModelConfig,
+  backend: string,
+  data: TrainingData,
+): ModelResult {
+  return {
+    name: model.name,
+    facade: model.facade,
+    backend,
+    status: 'skipped',
+    epochs: 0,
+    trainSeconds: 0,
+    accuracy: NaN,
+    macroF1: NaN,
+    lossCurve: [],
+    confusion: [],
+    report: '',
+    classes: [...data.classes],
+  };
+}
