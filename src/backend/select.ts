@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors.js';
+import { listChoices } from '../util/options.js';
 
 /** The backends tfjs-trio knows, by their tfjs names. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -61,7 +62,7 @@ export function resolveBackendName(name: string): BackendName {
     throw new OptionError(
       'backend',
       'tfjs-trio',
-      `one of ${Object.keys(ALIASES).map((a) => `'${a}'`).join(', ')}`,
+      `one of ${listChoices(Object.keys(ALIASES))}`,
       name,
     );
   }
