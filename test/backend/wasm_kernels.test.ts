@@ -1,0 +1,257 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  installWasmFastPaths,
+  MIN_GATHER_SLICE,
+  uninstallWasmFastPaths,
+  WASM_FAST_PATH_KERNELS,
+  wasmFastPathsInstalled,
+} from '../../src/backend/wasm_kernels.js';
+
+/** Backend buffers, including any a kernel forgot to free. */
+function dataIds(): number {
+  return tf.engine().backend.numDataIds();
+}
+
+/** Runs `fn` once with the original wasm kernels and once with ours. */
+function bothWays<T>(fn: () => T): { original: T; patched: T } {
+  uninstallWasmFastPaths();
+  let original: T;
+  try {
+    original = fn();
+  } finally {
+    installWasmFastPaths();
+  }
+  return { original, patched: fn() };
+}
+
+function values(t: tf.Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+/** Largest |a - b| relative to max(1, |a|). */
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!));
+    worst = Math.max(worst, d);
+  }
+  return worst;
+}
+
+const FLAGS: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
+
+/** Operand shapes for `a` [.., m, k] and `b` [.., k, n], as flagged. */
+function operands(
+  batchA: number[], batchB: number[], m: number, k: number, n: number,
+  tA: boolean, tB: boolean, seed: number,
+): [tf.Tensor, tf.Tensor] {
+  const a = tf.randomUniform(
+    [...batchA, ...(tA ? [k, m] : [m, k])], -1, 1, 'float32', seed);
+  const b = tf.randomUniform(
+    [...batchB, ...(tB ? [n, k] : [k, n])], -1, 1, 'float32', seed + 1);
+  return [a, b];
+}
+
+describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
+  afterEach(() => {
+    // Every test leaves the fast paths installed, as selectBackend does.
+    expect(wasmFastPathsInstalled()).toBe(true);
+  });
+
+  it('is installed by selectBackend and is idempotent', () => {
+    expect(wasmFastPathsInstalled()).toBe(true);
+    const before = WASM_FAST_PATH_KERNELS.map(
+      (name) => tf.getKernel(name, 'wasm')!.kernelFunc);
+    expect(installWasmFastPaths()).toEqual([]);
+    const after = WASM_FAST_PATH_KERNELS.map(
+      (name) => tf.getKernel(name, 'wasm')!.kernelFunc);
+    expect(after).toEqual(before);
+  });
+
+  it('uninstalls back to the original kernels and reinstalls', () => {
+    expect(uninstallWasmFastPaths()).toEqual([...WASM_FAST_PATH_KERNELS]);
+    expect(wasmFastPathsInstalled()).toBe(false);
+    expect(uninstallWasmFastPaths()).toEqual([]);
+    expect(installWasmFastPaths()).toEqual([...WASM_FAST_PATH_KERNELS]);
+  });
+
+  it('keeps the original setup function of each kernel', () => {
+    // The setup binds the wasm function; losing it would break a backend
+    // that initialises after installation.
+    const patched = WASM_FAST_PATH_KERNELS.map(
+      (name) => tf.getKernel(name, 'wasm')!.setupFunc);
+    uninstallWasmFastPaths();
+    const original = WASM_FAST_PATH_KERNELS.map(
+      (name) => tf.getKernel(name, 'wasm')!.setupFunc);
+    installWasmFastPaths();
+    expect(patched).toEqual(original);
+    expect(original.every((f) => typeof f === 'function')).toBe(true);
+  });
+
+  it('computes a transposed product derived by hand', () => {
+    // [[1, 2], [3, 4]]^T x [[5, 6], [7, 8]] = [[1, 3], [2, 4]] x [[5, 6],
+    // [7, 8]] = [[1*5 + 3*7, 1*6 + 3*8], [2*5 + 4*7, 2*6 + 4*8]].
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const b = tf.tensor2d([[5, 6], [7, 8]]);
+    expect(Array.from(values(tf.matMul(a, b, true, false))))
+      .toEqual([26, 30, 38, 44]);
+    // a x b^T = [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]].
+    expect(Array.from(values(tf.matMul(a, b, false, true))))
+      .toEqual([17, 23, 39, 53]);
+    // a^T x b^T = (b x a)^T; b x a = [[23, 34], [31, 46]].
+    expect(Array.from(values(tf.matMul(a, b, true, true))))
+      .toEqual([23, 31, 34, 46]);
+    tf.dispose([a, b]);
+  });
+
+  for (const [tA, tB] of FLAGS) {
+    it(`matMul equals the original kernel, transposeA=${tA} ` +
+      `transposeB=${tB}`, () => {
+      const cases: [number[], number[], number, number, number][] = [
+        [[], [], 37, 53, 29],
+        [[], [], 1, 17, 9],
+        [[3], [3], 12, 20, 7],
+        [[2, 3], [2, 3], 5, 8, 6],
+        [[4], [1], 9, 11, 13],
+        [[1], [4], 9, 11, 13],
+      ];
+      for (const [i, [bA, bB, m, k, n]] of cases.entries()) {
+        const [a, b] = operands(bA, bB, m, k, n, tA, tB, 10 * i);
+        const { original, patched } = bothWays(() =>
+          tf.tidy(() => tf.matMul(a, b, tA, tB)));
+        expect(patched.shape).toEqual(original.shape);
+        expect(maxRelDiff(values(patched), values(original)))
+          .toBeLessThan(1e-5);
+        tf.dispose([a, b, original, patched]);
+      }
+    });
+
+    it(`fused matMul with bias and relu equals the original kernel, ` +
+      `transposeA=${tA} transposeB=${tB}`, () => {
+      const [a, b] = operands([2], [2], 15, 31, 12, tA, tB, 7);
+      const bias = tf.randomUniform([12], -1, 1, 'float32', 9);
+      const { original, patched } = bothWays(() =>
+        tf.fused.matMul({
+          a: a as tf.Tensor3D, b: b as tf.Tensor3D, transposeA: tA,
+          transposeB: tB, bias, activation: 'relu',
+        }));
+      expect(maxRelDiff(values(patched), values(original)))
+        .toBeLessThan(1e-5);
+      expect(values(patched).some((v) => v === 0)).toBe(true);
+      tf.dispose([a, b, bias, original, patched]);
+    });
+  }
+
+  it('gives the same gradients through tf.grads', () => {
+    const x = tf.randomUniform([16, 20], 0, 1, 'float32', 1);
+    const w1 = tf.randomNormal([20, 12], 0, 0.3, 'float32', 2);
+    const b1 = tf.randomNormal([12], 0, 0.3, 'float32', 3);
+    const w2 = tf.randomNormal([12, 5], 0, 0.3, 'float32', 4);
+    const labels = tf.oneHot(
+      tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0],
+        'int32'), 5);
+    // A dense network step: fused product with relu, plain product,
+    // softmax cross-entropy; its backward pass uses both transpose flags.
+    const loss = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => {
+      const h = tf.fused.matMul({
+        a: x as tf.Tensor2D, b: p as tf.Tensor2D, bias: q,
+        activation: 'relu',
+      });
+      return tf.losses.softmaxCrossEntropy(labels, tf.matMul(h, r));
+    };
+    const { original, patched } = bothWays(() =>
+      tf.grads(loss)([w1, b1, w2]));
+    for (let i = 0; i < 3; i++) {
+      expect(patched[i]!.shape).toEqual(original[i]!.shape);
+      expect(maxRelDiff(values(patched[i]!), values(original[i]!)))
+        .toBeLessThan(1e-5);
+    }
+    expect(values(patched[0]!).some((v) => v !== 0)).toBe(true);
+    tf.dispose([x, w1, b1, w2, labels, ...original, ...patched]);
+  });
+
+  it('leaks no tensor and no backend buffer', () => {
+    const bias = tf.ones([13]);
+    const w = tf.variable(tf.randomNormal([11, 4], 0, 1, 'float32', 6));
+    const x = tf.randomUniform([7, 11], 0, 1, 'float32', 7);
+    const tensors = tf.memory().numTensors;
+    const buffers = dataIds();
+    for (const [tA, tB] of FLAGS) {
+      const [p, q] = operands([2], [2], 9, 11, 13, tA, tB, 5);
+      tf.matMul(p, q, tA, tB).dispose();
+      tf.fused.matMul({
+        a: p as tf.Tensor3D, b: q as tf.Tensor3D, transposeA: tA,
+        transposeB: tB, bias, activation: 'relu',
+      }).dispose();
+      tf.dispose([p, q]);
+    }
+    tf.gather(x, [3, 1, 0]).dispose();
+    tf.gather(x, [3, 1, 0], 1).dispose();
+    const { value, grads } = tf.variableGrads(() =>
+      tf.sum(tf.relu(tf.matMul(x, w))) as tf.Scalar, [w]);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(dataIds()).toBe(buffers);
+    tf.dispose([bias, w, x]);
+  });
+
+  describe('gather', () => {
+    const source = tf.randomUniform([6, 4, 10], -5, 5, 'float32', 11);
+
+    const cases: [string, () => tf.Tensor][] = [
+      ['rows of a matrix', () =>
+        tf.gather(source.reshape([6, 40]), [5, 0, 0, 3])],
+      ['axis 1 of a 3-D tensor', () => tf.gather(source, [3, 1, 1], 1)],
+      ['axis -3 with 2-D indices', () =>
+        tf.gather(source, tf.tensor2d([[1, 2], [5, 4]], undefined,
+          'int32'), -3)],
+      ['a scalar index', () => tf.gather(source, tf.scalar(4, 'int32'))],
+      ['no index', () => tf.gather(source, tf.tensor1d([], 'int32'))],
+      ['int32 rows', () =>
+        tf.gather(tf.range(0, 60, 1, 'int32').reshape([6, 10]), [2, 4])],
+      ['bool rows', () =>
+        tf.gather(tf.greater(source.reshape([6, 40]), 0), [1, 5])],
+      ['small slices (original kernel)', () =>
+        tf.gather(source, [9, 0, 2], 2)],
+    ];
+    for (const [name, fn] of cases) {
+      it(`equals the original kernel: ${name}`, () => {
+        const { original, patched } = bothWays(() => tf.tidy(fn));
+        expect(patched.shape).toEqual(original.shape);
+        expect(patched.dtype).toEqual(original.dtype);
+        expect(Array.from(patched.dataSync()))
+          .toEqual(Array.from(original.dataSync()));
+        tf.dispose([original, patched]);
+      });
+    }
+
+    it('copies the rows named by the indices', () => {
+      // Row r of the input holds r*10 .. r*10+9, so the gathered rows
+      // [4, 1] hold 40..49 then 10..19.
+      const x = tf.range(0, 60, 1, 'float32').reshape([6, 10]);
+      expect(MIN_GATHER_SLICE).toBeLessThanOrEqual(10);
+      const rows = tf.gather(x, [4, 1]);
+      expect(Array.from(rows.dataSync())).toEqual([
+        40, 41, 42, 43, 44, 45, 46, 47, 48, 49,
+        10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+      ]);
+      tf.dispose([x, rows]);
+    });
+
+    it('rejects an index out of range with the original message', () => {
+      const x = tf.ones([3, 16]);
+      expect(() => tf.gather(x, [0, 3])).toThrow(
+        'GatherV2: the index value 3 is not in [0, 2]');
+      expect(() => tf.gather(x, [-1])).toThrow(
+        'GatherV2: the index value -1 is not in [0, 2]');
+      x.dispose();
+    });
+  });
+});
