@@ -1,0 +1,619 @@
+import * as fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { DataError } from '../errors.js';
+import {
+  checkKnownKeys,
+  listChoices,
+  nearest,
+  optionError,
+} from '../util/options.js';
+import {
+  type CacheOptions,
+  cacheFileFor,
+  cacheSupported,
+  racyWindowMs,
+  readCache,
+  sameStamp,
+  type SourceStamp,
+  stampOf,
+  writeCache,
+} from './csv_cache.js';
+import { parseRowsParallel } from './csv_parallel.js';
+import {
+  cellProblem,
+  csvError,
+  isCellNumber,
+  type RowSpec,
+} from './csv_rows.js';
+import type { Matrix } from './matrix.js';
+
+/** Options of `loadCsv`; the pandas spelling is given where one exists. */
+export interface CsvOptions {
+  /**
+   * The label column: its name in the header, or its 0-based position.
+   * Without a header only a position works.
+   * @default 'label' (0 when `header` is false)
+   */
+  label?: string | number;
+  /**
+   * Whether the first line names the columns (pandas `header=0`). Without
+   * one, columns are named by their 0-based position as pandas names them
+   * (`'0'`, `'1'`, ...).
+   * @default true
+   */
+  header?: boolean;
+  /**
+   * Field separator, one character (pandas `sep`).
+   * @default detected from the first line: `;` when it has more
+   *   semicolons than commas, else `,`
+   */
+  delimiter?: string;
+  /**
+   * Every feature is divided by it after parsing, as the tutorial does
+   * with `X / 255`. Labels are never scaled.
+   * @default 1
+   */
+  scale?: number;
+  /**
+   * Feature names, in order, that the file must have: pass the training
+   * file's `featureNames` when loading a test file.
+   */
+  expectColumns?: readonly string[];
+  /**
+   * Keep the parsed matrix in a cache file beside the data (in
+   * `.trio-cache/`), keyed on the file's size, times and inode and on the
+   * parse options, so the next load skips parsing. A file that changed
+   * is always parsed again. `false` turns the cache off.
+   * @default true
+   */
+  cache?: boolean | CacheOptions;
+  /**
+   * Threads that parse a large file side by side (each through
+   * csv-parse). Files under 8 MiB, and files with quoted fields, are
+   * parsed on the calling thread.
+   * @default os.availableParallelism(), at most 4
+   */
+  workers?: number;
+}
+
+/** A CSV file read into a feature matrix and a label column. */
+export interface Dataset {
+  /** Features, scaled, in file order without the label column. */
+  x: Matrix;
+  /**
+   * Labels: an Int32Array when every label is a whole number (`3` and
+   * `3.0` alike), else the label texts.
+   */
+  y: Int32Array | string[];
+  featureNames: string[];
+  labelName: string;
+  /** 0-based position of the label column in the file. */
+  labelColumn: number;
+  /** The file as it was named. */
+  file: string;
+  rows: number;
+  /**
+   * How the cache served this load: `'hit'` (read from the cache),
+   * `'written'` (parsed and cached), `'skipped'` (parsed; the file was
+   * too small, still changing or the cache could not be written) or
+   * `'off'`.
+   */
+  cache: 'hit' | 'written' | 'skipped' | 'off';
+}
+
+const KNOWN_OPTIONS = [
+  'label',
+  'header',
+  'delimiter',
+  'scale',
+  'expectColumns',
+  'cache',
+  'workers',
+];
+const OWNER = 'loadCsv';
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Reads a CSV file of numeric features and one label column, as the
+ * tutorial's `pd.read_csv` followed by `iloc` and `/ 255` do.
+ *
+ * Every problem ends in one `DataError` whose message names the file, the
+ * 1-based line and the column (number and name): missing or empty file,
+ * header without rows, unknown label column, ragged rows, empty or
+ * non-numeric cells, `NaN` or `Infinity` text, non-integer numeric
+ * labels, and columns that differ from `expectColumns`. A UTF-8 BOM, CRLF
+ * line ends, blank lines, quoted numbers and a `;` delimiter are read.
+ *
+ * Differs from pandas: refuses missing and non-finite values instead of
+ * reading them as NaN, and refuses labels such as `3.5` (scikit-learn
+ * refuses them too, as "continuous" targets).
+ *
+ * @example
+ * const train = await loadCsv('data/mnist_train.csv', {scale: 255});
+ * checkTrainingLabels(train);
+ * const test = await loadCsv('data/mnist_test.csv',
+ *   {scale: 255, expectColumns: train.featureNames});
+ */
+export async function loadCsv(
+  file: string,
+  options: CsvOptions = {},
+): Promise<Dataset> {
+  const settings = checkOptions(options);
+  let stats = await statSource(file);
+  const cache = cacheSettings(settings.cache);
+  const useCache =
+    cache !== undefined && Number(stats.size) >= cache.minBytes;
+  const cacheFile = useCache
+    ? cacheFileFor(file, parseKey(settings), cache.dir)
+    : undefined;
+
+  if (cacheFile !== undefined) {
+    const hit = await readCache(cacheFile, stampOf(stats));
+    if (hit !== undefined) {
+      checkColumns(file, hit.featureNames, settings.expectColumns);
+      return {
+        x: { data: hit.data, rows: hit.rows, cols: hit.cols },
+        y: hit.y,
+        featureNames: hit.featureNames,
+        labelName: hit.labelName,
+        labelColumn: hit.labelColumn,
+        file,
+        rows: hit.rows,
+        cache: 'hit',
+      };
+    }
+    // NOTE [racy files]: a file changed less than one timestamp tick ago
+    // could change again with the same stamp; wait the tick out first,
+    // so the stamp stored with the cache always tells versions apart.
+    stats = await waitOutRacyWindow(file, stats);
+  }
+
+  const before = stampOf(stats);
+  const buffer = await readSource(file);
+  const table = await parseTable(file, buffer, settings);
+  const after = stampOf(await statSource(file));
+  if (!sameStamp(before, after)) {
+    throw new DataError(
+      `${file}: the file changed while it was being read; read it again ` +
+        'once whatever writes it has finished.',
+      file,
+    );
+  }
+
+  let status: Dataset['cache'] = cache === undefined ? 'off' : 'skipped';
+  if (cacheFile !== undefined && !isRacy(after)) {
+    try {
+      await writeCache(cacheFile, after, {
+        data: table.x.data,
+        rows: table.rows,
+        cols: table.x.cols,
+        featureNames: table.featureNames,
+        labelName: table.labelName,
+        labelColumn: table.labelColumn,
+        y: table.y,
+      });
+      status = 'written';
+    } catch {
+      // A read-only data folder only costs the next run a parse.
+      status = 'skipped';
+    }
+  }
+  return { ...table, file, cache: status };
+}
+
+/**
+ * Refuses labels that cannot train a classifier: fewer than two classes.
+ * Call it on training data only; a test file may hold a single class.
+ *
+ * Same rule as scikit-learn: "The number of classes has to be greater
+ * than one".
+ */
+export function checkTrainingLabels(
+  data: Pick<Dataset, 'y' | 'file' | 'labelName'>,
+): void {
+  const seen = new Set<number | string>();
+  for (let i = 0; i < data.y.length && seen.size < 2; i++) {
+    seen.add(data.y[i]!);
+  }
+  if (seen.size < 2) {
+    const only = seen.size === 0 ? 'no rows' : `only the class ` +
+      `${JSON.stringify([...seen][0])}`;
+    throw new DataError(
+      `${data.file}: the label column '${data.labelName}' holds ${only}; ` +
+        'training a classifier needs at least two classes (scikit-learn: ' +
+        '"The number of classes has to be greater than one").',
+      data.file,
+      undefined,
+      data.labelName,
+    );
+  }
+}
+
+interface Settings {
+  label: string | number;
+  header: boolean;
+  delimiter: string | undefined;
+  scale: number;
+  expectColumns: readonly string[] | undefined;
+  cache: boolean | CacheOptions;
+  workers: number | undefined;
+}
+
+function checkOptions(options: CsvOptions): Settings {
+  checkKnownKeys(options as Record<string, unknown>, KNOWN_OPTIONS, OWNER);
+  const header = options.header ?? true;
+  if (typeof header !== 'boolean') {
+    throw optionError('header', OWNER, 'true or false', header);
+  }
+  const label = options.label ?? (header ? 'label' : 0);
+  if (
+    !(typeof label === 'string' && label !== '') &&
+    !(Number.isInteger(label) && (label as number) >= 0)
+  ) {
+    throw optionError(
+      'label',
+      OWNER,
+      'a column name or a 0-based column index',
+      label,
+    );
+  }
+  const delimiter = options.delimiter;
+  if (
+    delimiter !== undefined &&
+    (typeof delimiter !== 'string' ||
+      delimiter.length !== 1 ||
+      delimiter === '"' ||
+      delimiter === '\n' ||
+      delimiter === '\r')
+  ) {
+    throw optionError(
+      'delimiter',
+      OWNER,
+      'one character other than a quote or a line end',
+      delimiter,
+    );
+  }
+  const scale = options.scale ?? 1;
+  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) {
+    throw optionError('scale', OWNER, 'a positive finite number', scale);
+  }
+  const expectColumns = options.expectColumns;
+  if (
+    expectColumns !== undefined &&
+    (!Array.isArray(expectColumns) ||
+      expectColumns.some((c) => typeof c !== 'string'))
+  ) {
+    throw optionError(
+      'expectColumns',
+      OWNER,
+      'an array of column names',
+      expectColumns,
+    );
+  }
+  const cache = options.cache ?? true;
+  if (typeof cache !== 'boolean' && (typeof cache !== 'object' ||
+    cache === null)) {
+    throw optionError('cache', OWNER, 'true, false or {dir, minBytes}',
+      cache);
+  }
+  const workers = options.workers;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+    throw optionError('workers', OWNER, 'a positive integer', workers);
+  }
+  return { label, header, delimiter, scale, expectColumns, cache, workers };
+}
+
+function cacheSettings(
+  cache: boolean | CacheOptions,
+): { dir: string | undefined; minBytes: number } | undefined {
+  if (cache === false || !cacheSupported()) {
+    return undefined;
+  }
+  const given = cache === true ? {} : cache;
+  checkKnownKeys(given as Record<string, unknown>, ['dir', 'minBytes'],
+    `${OWNER} cache`);
+  return { dir: given.dir, minBytes: given.minBytes ?? 1 << 20 };
+}
+
+/** The options that change what a parse returns: the cache key. */
+function parseKey(s: Settings): Record<string, unknown> {
+  return {
+    label: s.label,
+    header: s.header,
+    delimiter: s.delimiter ?? 'auto',
+    scale: s.scale,
+  };
+}
+
+async function statSource(file: string): Promise<fs.BigIntStats> {
+  let stats: fs.BigIntStats;
+  try {
+    stats = await fs.promises.stat(file, { bigint: true });
+  } catch (error) {
+    throw sourceError(file, error);
+  }
+  if (!stats.isFile()) {
+    throw new DataError(`${file}: not a file (it is a directory or a ` +
+      'device); give the path of a CSV file.', file);
+  }
+  return stats;
+}
+
+async function readSource(file: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(file);
+  } catch (error) {
+    throw sourceError(file, error);
+  }
+}
+
+function sourceError(file: string, error: unknown): DataError {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') {
+    return new DataError(`${file}: the file does not exist.`, file);
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new DataError(`${file}: the file cannot be read (permission ` +
+      'denied).', file);
+  }
+  return new DataError(`${file}: the file cannot be read: ` +
+    `${(error as Error).message}`, file);
+}
+
+function isRacy(stamp: SourceStamp): boolean {
+  const changedMs = Number(BigInt(stamp.ctimeNs) / 1_000_000n);
+  return Date.now() < changedMs + racyWindowMs(stamp);
+}
+
+async function waitOutRacyWindow(
+  file: string,
+  stats: fs.BigIntStats,
+): Promise<fs.BigIntStats> {
+  const stamp = stampOf(stats);
+  const window = racyWindowMs(stamp);
+  if (!isRacy(stamp) || window > 100) {
+    // Whole-second file systems: parse now, cache on a later load.
+    return stats;
+  }
+  const changedMs = Number(stats.ctimeNs / 1_000_000n);
+  const wait = changedMs + window - Date.now();
+  await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 0) + 1));
+  return statSource(file);
+}
+
+type Table = Omit<Dataset, 'file' | 'cache'>;
+
+async function parseTable(
+  file: string,
+  buffer: Buffer,
+  s: Settings,
+): Promise<Table> {
+  let start = 0;
+  if (BOM.every((b, i) => buffer[i] === b)) {
+    start = BOM.length;
+  }
+  if (buffer.subarray(start).toString('latin1').trim() === '') {
+    throw new DataError(`${file}: the file is empty; a CSV file with a ` +
+      'header line and data rows is needed.', file);
+  }
+  const { line: firstLine, next, lineNumber } = firstNonBlankLine(
+    buffer,
+    start,
+  );
+  const delimiter = s.delimiter ?? detectDelimiter(firstLine);
+  const fields = parseLine(file, firstLine, delimiter, lineNumber);
+  const columns = s.header ? fields : fields.map((_, i) => String(i));
+  const labelColumn = findLabel(file, columns, s.label, s.header);
+  const featureNames = columns.filter((_, i) => i !== labelColumn);
+  const labelName = columns[labelColumn]!;
+  checkColumns(file, featureNames, s.expectColumns);
+
+  const spec: RowSpec = {
+    file,
+    delimiter,
+    columns,
+    labelColumn,
+    scale: s.scale,
+  };
+  const bodyStart = s.header ? next : start;
+  const bodyLine = s.header ? lineNumber + 1 : 1;
+  const parsed = await parseRowsParallel(
+    buffer.subarray(bodyStart),
+    bodyLine,
+    spec,
+    s.workers,
+  );
+  if (parsed.rows === 0) {
+    throw csvError(file, lineNumber, undefined, undefined,
+      'the file has a header but no data rows.');
+  }
+  const y = labelsFrom(parsed.labels, parsed.lines, spec);
+  return {
+    x: { data: parsed.data, rows: parsed.rows, cols: featureNames.length },
+    y,
+    featureNames,
+    labelName,
+    labelColumn,
+    rows: parsed.rows,
+  };
+}
+
+/** The first line with any text, its end and its 1-based number. */
+function firstNonBlankLine(
+  buffer: Buffer,
+  start: number,
+): { line: string; next: number; lineNumber: number } {
+  let at = start;
+  let lineNumber = 1;
+  for (;;) {
+    let end = buffer.indexOf(10, at);
+    const next = end === -1 ? buffer.length : end + 1;
+    end = end === -1 ? buffer.length : end;
+    const line = buffer.toString('utf8', at, end).replace(/\r$/, '');
+    if (line.trim() !== '' || next >= buffer.length) {
+      return { line, next, lineNumber };
+    }
+    at = next;
+    lineNumber++;
+  }
+}
+
+/** `;` when the line has more semicolons than commas outside quotes. */
+export function detectDelimiter(line: string): ',' | ';' {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const c of line) {
+    if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      commas++;
+    } else if (!quoted && c === ';') {
+      semicolons++;
+    }
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+function parseLine(
+  file: string,
+  line: string,
+  delimiter: string,
+  lineNumber: number,
+): string[] {
+  try {
+    const records = parse(line, { delimiter }) as string[][];
+    return records[0] ?? [''];
+  } catch (error) {
+    throw csvError(file, lineNumber, undefined, undefined,
+      `malformed CSV: ${(error as Error).message}`);
+  }
+}
+
+function findLabel(
+  file: string,
+  columns: string[],
+  label: string | number,
+  header: boolean,
+): number {
+  if (typeof label === 'number' || (!header && /^\d+$/.test(label))) {
+    const index = Number(label);
+    if (index >= columns.length) {
+      throw csvError(file, 1, undefined, undefined,
+        `the label column index ${index} is out of range; the file has ` +
+        `${columns.length} columns (0 to ${columns.length - 1}).`);
+    }
+    if (columns.length < 2) {
+      throw csvError(file, 1, undefined, undefined,
+        'the file has a single column; it needs a label column and at ' +
+        'least one feature column.');
+    }
+    return index;
+  }
+  if (!header) {
+    throw csvError(file, undefined, undefined, undefined,
+      `the label '${label}' is a column name, but the file is read ` +
+      'without a header; give the label as a 0-based column index.');
+  }
+  const index = columns.indexOf(label);
+  if (index === -1) {
+    const guess = nearest(label, columns);
+    const hint = guess === undefined ? '' : ` Did you mean '${guess}'?`;
+    const noHeader = columns.every((c) => c.trim() !== '' && !isNaN(+c))
+      ? ' The first line holds only numbers: if the file has no header, ' +
+        'read it with header: false (--no-header) and a label index.'
+      : '';
+    throw csvError(file, 1, undefined, undefined,
+      `there is no label column '${label}'. The columns are ` +
+      `${listColumns(columns)}.${hint}${noHeader}`);
+  }
+  if (columns.length < 2) {
+    throw csvError(file, 1, undefined, undefined,
+      'the file has a single column; it needs a label column and at ' +
+      'least one feature column.');
+  }
+  return index;
+}
+
+/** At most 12 names, then how many more. */
+function listColumns(columns: readonly string[]): string {
+  if (columns.length <= 12) {
+    return listChoices(columns);
+  }
+  return `${columns.slice(0, 10).map((c) => `'${c}'`).join(', ')}, ... ` +
+    `(${columns.length} columns in all)`;
+}
+
+/**
+ * Refuses a feature list that differs from the training file's: another
+ * count, another name, or another order.
+ */
+export function checkColumns(
+  file: string,
+  featureNames: readonly string[],
+  expected: readonly string[] | undefined,
+): void {
+  if (expected === undefined) {
+    return;
+  }
+  const missing = expected.filter((c) => !featureNames.includes(c));
+  const extra = featureNames.filter((c) => !expected.includes(c));
+  const details: string[] = [];
+  if (missing.length > 0) {
+    details.push(`missing ${listColumns(missing)}`);
+  }
+  if (extra.length > 0) {
+    details.push(`not in the training file: ${listColumns(extra)}`);
+  }
+  if (details.length === 0) {
+    const at = expected.findIndex((c, i) => featureNames[i] !== c);
+    if (at === -1) {
+      return;
+    }
+    details.push(`feature ${at + 1} is '${featureNames[at]}' where the ` +
+      `training file has '${expected[at]}' (same columns, other order)`);
+  }
+  throw csvError(file, 1, undefined, undefined,
+    `the feature columns differ from the training file's ` +
+    `(${featureNames.length} here, ${expected.length} there): ` +
+    `${details.join('; ')}.`);
+}
+
+const NOT_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
+
+/** Int32Array when every label is a whole number, else the texts. */
+function labelsFrom(
+  labels: string[],
+  lines: Int32Array,
+  spec: RowSpec,
+): Int32Array | string[] {
+  const at = spec.labelColumn;
+  let numeric = true;
+  for (let i = 0; i < labels.length; i++) {
+    const text = labels[i]!;
+    if (text.trim() === '' || NOT_FINITE.test(text)) {
+      throw csvError(spec.file, lines[i], at, spec.columns,
+        text.trim() === ''
+          ? 'the label is empty; every row needs a class label.'
+          : `the label ${cellProblem(text)}.`);
+    }
+    if (numeric && !isCellNumber(text, +text)) {
+      numeric = false;
+    }
+  }
+  if (!numeric) {
+    return labels;
+  }
+  const y = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const value = +labels[i]!;
+    if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) {
+      throw csvError(spec.file, lines[i], at, spec.columns,
+        `the label '${labels[i]}' is not a whole number. A classifier ` +
+        'needs class labels (integers or strings); scikit-learn refuses ' +
+        "such labels as a 'continuous' target.");
+    }
+    y[i] = value;
+  }
+  return y;
+}

@@ -1,0 +1,191 @@
+import { parse } from 'csv-parse/sync';
+import { DataError } from '../errors.js';
+
+/**
+ * How the data rows of one CSV file are read. Plain data only (no
+ * functions), so a worker thread can receive it.
+ */
+export interface RowSpec {
+  /** The file as the user named it, for messages. */
+  file: string;
+  /** One character. */
+  delimiter: string;
+  /** Column names in file order (generated ones when there is no header). */
+  columns: string[];
+  /** 0-based position of the label column in `columns`. */
+  labelColumn: number;
+  /** Every feature is divided by it; 1 leaves values as they are. */
+  scale: number;
+}
+
+/** Rows read from one stretch of a CSV file. */
+export interface ParsedRows {
+  /** Row-major features, `rows * (columns.length - 1)` values. */
+  data: Float32Array;
+  rows: number;
+  /** The label cell of each row, as written (quotes removed). */
+  labels: string[];
+  /** 1-based file line of each row's label cell, for label messages. */
+  lines: Int32Array;
+}
+
+/**
+ * The one formatter for CSV messages: `file, line L, column C ('name'):
+ * what`. `column` is 0-based here and printed 1-based.
+ */
+export function csvError(
+  file: string,
+  line: number | undefined,
+  column: number | undefined,
+  columns: readonly string[] | undefined,
+  what: string,
+): DataError {
+  let where = file;
+  if (line !== undefined) {
+    where += `, line ${line}`;
+  }
+  let name: string | undefined;
+  if (column !== undefined) {
+    name = columns?.[column];
+    where +=
+      `, column ${column + 1}` + (name === undefined ? '' : ` ('${name}')`);
+  }
+  return new DataError(`${where}: ${what}`, file, line, name ?? column);
+}
+
+const ZERO = /^\s*[+-]?(0+\.?0*|\.0+)([eE][+-]?\d+)?\s*$/;
+const NON_DECIMAL = /[xXoObB]/;
+const NOT_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
+
+/**
+ * Whether `value = +text` is a number the CSV really holds. `Number()`
+ * alone accepts `''`, `' '`, `'0x1F'` and `'Infinity'`; none of them is a
+ * feature value.
+ */
+export function isCellNumber(text: string, value: number): boolean {
+  if (value === 0) {
+    return text === '0' || ZERO.test(text);
+  }
+  if (value - value !== 0) {
+    return false;
+  }
+  // Hex, octal and binary literals need a letter at index 1 or later.
+  const c = text.charCodeAt(1);
+  return (
+    text.length < 3 || (c >= 48 && c <= 57) || c === 46 ||
+    !NON_DECIMAL.test(text)
+  );
+}
+
+/** Why `text` is not a feature value (`isCellNumber` said no). */
+export function cellProblem(text: string): string {
+  if (text.trim() === '') {
+    return 'the cell is empty; every feature needs a number';
+  }
+  if (NOT_FINITE.test(text)) {
+    return (
+      `'${text.trim()}' is not a finite number; no run may silently ` +
+      'train on garbage, so fill or drop such cells first'
+    );
+  }
+  return `'${shorten(text)}' is not a number`;
+}
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Number of `\n` bytes in `buffer`: an upper bound on its records. */
+export function countNewlines(buffer: Uint8Array): number {
+  const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  let count = 0;
+  let at = b.indexOf(10);
+  while (at !== -1) {
+    count++;
+    at = b.indexOf(10, at + 1);
+  }
+  return count;
+}
+
+/**
+ * Parses data rows (no header) through csv-parse. `firstLine` is the
+ * 1-based file line `body` starts on. Throws a `DataError` naming the
+ * line and column of the first bad cell or ragged row.
+ */
+export function parseRows(
+  body: Uint8Array,
+  firstLine: number,
+  spec: RowSpec,
+): ParsedRows {
+  const width = spec.columns.length;
+  const labelAt = spec.labelColumn;
+  const features = width - 1;
+  const capacity = countNewlines(body) + 1;
+  const data = new Float32Array(capacity * features);
+  const labels: string[] = [];
+  const lines = new Int32Array(capacity);
+  const scale = spec.scale;
+  const offset = firstLine - 1;
+  let at = 0;
+  let rows = 0;
+
+  const onRecord = (record: string[], context: { lines: number }) => {
+    if (record.length !== width) {
+      throw csvError(
+        spec.file,
+        context.lines + offset,
+        undefined,
+        undefined,
+        `the row has ${record.length} fields; the header has ${width}` +
+          (record.length > width ? '' : ' (a ragged row)'),
+      );
+    }
+    for (let j = 0; j < width; j++) {
+      const text = record[j]!;
+      if (j === labelAt) {
+        labels.push(text);
+        continue;
+      }
+      const value = +text;
+      if (!isCellNumber(text, value)) {
+        throw csvError(
+          spec.file,
+          context.lines + offset,
+          j,
+          spec.columns,
+          cellProblem(text),
+        );
+      }
+      data[at++] = scale === 1 ? value : value / scale;
+    }
+    lines[rows++] = context.lines + offset;
+    return null;
+  };
+
+  try {
+    parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
+      delimiter: spec.delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: onRecord,
+    });
+  } catch (error) {
+    if (error instanceof DataError) {
+      throw error;
+    }
+    const e = error as { lines?: number; message?: string };
+    throw csvError(
+      spec.file,
+      e.lines === undefined ? undefined : e.lines + offset,
+      undefined,
+      undefined,
+      `malformed CSV: ${e.message ?? String(error)}`,
+    );
+  }
+  return {
+    data: data.subarray(0, rows * features),
+    rows,
+    labels,
+    lines: lines.subarray(0, rows),
+  };
+}
