@@ -6,9 +6,11 @@ export type Label = number | string;
 
 /**
  * Labels as callers hold them: a numeric array (`number[]`, `Int32Array`,
- * `Float32Array` of whole numbers...) or an array of strings.
+ * `Float32Array` of whole numbers...) or an array of strings. An array
+ * typed `(number | string)[]` is accepted too, but its labels must all be
+ * integers or all strings (checked when a metric is called).
  */
-export type LabelArray = ArrayLike<number> | readonly string[];
+export type LabelArray = ArrayLike<number> | readonly Label[];
 
 /** Checked targets: the two label lists and what scikit-learn infers. */
 export interface Targets {
@@ -119,7 +121,7 @@ export function checkTargets(
  * the same kind of label as yTrue.
  */
 export function checkLabelsOption(
-  labels: LabelArray | readonly Label[],
+  labels: LabelArray,
   targets: Targets,
   owner: string,
 ): Label[] {
@@ -144,7 +146,7 @@ export function checkLabelsOption(
 }
 
 function toLabels(
-  values: LabelArray | readonly Label[],
+  values: LabelArray,
   name: string,
   owner: string,
 ): Label[] {

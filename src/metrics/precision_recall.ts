@@ -284,7 +284,7 @@ function single(
  */
 export function scoreTargets(
   targets: Targets,
-  opts: Omit<PrfOptions, 'labels'> & { labels?: LabelArray | Label[] },
+  opts: PrfOptions,
   sink: WarningSink | null,
   owner: string,
 ): PerLabelScores | AveragedScores {
