@@ -1,0 +1,381 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Argv, CommandModule } from 'yargs';
+import { selectBackend } from '../backend/select.js';
+import {
+  checkColumns as checkTrainingColumns,
+  detectDelimiter,
+  loadCsv,
+} from '../data/csv.js';
+import { writeFileAtomic } from '../data/atomic.js';
+import { cellProblem, csvError, isCellNumber } from '../data/csv_rows.js';
+import type { Matrix } from '../data/matrix.js';
+import { DataError, TrioError } from '../errors.js';
+import { loadTrioModel } from '../io/model_file.js';
+import type { TrioModel } from '../io/model_file.js';
+
+/** How to read a CSV for a saved model (the `trio predict` options). */
+export interface ModelCsvOptions {
+  /**
+   * Label column, by name or 0-based index. For `predict` the label column
+   * is optional: when this is not given and the file has no column named
+   * as the model's `labelName` (or `label`), every column is a feature.
+   * @default the model's `labelName`, else `'label'`
+   */
+  label?: string | number;
+  /** The first line names the columns. @default true */
+  header?: boolean;
+  /** Field separator. @default `;` or `,`, read from the first line */
+  delimiter?: string;
+}
+
+/** Raw (unscaled) features of a CSV checked against a model's columns. */
+export interface ModelCsv {
+  file: string;
+  x: Matrix;
+  /** The labels, when the file has a label column. */
+  y?: Int32Array | string[];
+  labelName?: string;
+}
+
+/**
+ * Reads a CSV to feed a saved model: features raw (the model applies its
+ * saved scaling), columns checked against the model's `featureNames` (or
+ * its input width when it has none). Files with a label column go through
+ * `loadCsv`; files without one (predicting new data) are read here with
+ * the same cell checks and messages.
+ */
+export async function readCsvForModel(
+  file: string,
+  trio: TrioModel,
+  options: ModelCsvOptions & { requireLabel?: boolean } = {},
+): Promise<ModelCsv> {
+  const header = options.header ?? true;
+  const label = options.label ?? trio.metadata.labelName ?? 'label';
+  const expect = trio.metadata.featureNames;
+  if (!options.requireLabel && options.label === undefined) {
+    const first = readFirstRecord(file, options.delimiter);
+    const unlabeled = first !== undefined && (header
+      ? !first.record.includes(String(label))
+      : first.record.length === trio.nFeatures);
+    if (unlabeled) {
+      return readUnlabeled(file, trio, header, first.delimiter);
+    }
+  }
+  const data = await loadCsv(file, {
+    label,
+    header,
+    ...(options.delimiter === undefined ? {} : {
+      delimiter: options.delimiter,
+    }),
+    // Without a header the columns have no names to compare; the count
+    // is checked below.
+    ...(expect === undefined || !header ? {} : { expectColumns: expect }),
+  });
+  if (data.x.cols !== trio.nFeatures) {
+    throw new DataError(
+      `${file}: the file has ${data.x.cols} feature columns, but the ` +
+        `model at ${trio.folder} was trained on ${trio.nFeatures}.`,
+      file,
+    );
+  }
+  return { file, x: data.x, y: data.y, labelName: data.labelName };
+}
+
+/** The first record and the delimiter, or undefined for a missing file. */
+function readFirstRecord(
+  file: string,
+  delimiter: string | undefined,
+): { record: string[]; delimiter: string } | undefined {
+  let head: Buffer;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      head = Buffer.alloc(1 << 20);
+      head = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // loadCsv words the error for a missing or unreadable file.
+    return undefined;
+  }
+  const end = head.indexOf(10);
+  const line = head.subarray(0, end === -1 ? head.length : end)
+    .toString('utf8').replace(/^\uFEFF/, '').replace(/\r$/, '');
+  if (line.trim() === '') {
+    return undefined;
+  }
+  const sep = delimiter ?? detectDelimiter(line);
+  try {
+    const [record] = parse(line, { delimiter: sep }) as string[][];
+    return record === undefined ? undefined : { record, delimiter: sep };
+  } catch {
+    return undefined;
+  }
+}
+
+function readUnlabeled(
+  file: string,
+  trio: TrioModel,
+  header: boolean,
+  delimiter: string,
+): ModelCsv {
+  const n = trio.nFeatures;
+  const names = trio.metadata.featureNames;
+  const text = fs.readFileSync(file);
+  const rows: Float32Array[] = [];
+  let columns: string[] | undefined = header
+    ? undefined
+    : Array.from({ length: n }, (_, j) => names?.[j] ?? String(j));
+
+  const onRecord = (record: string[], context: { lines: number }) => {
+    if (columns === undefined) {
+      columns = record;
+      checkColumns(file, record, names, n, trio.folder);
+      return null;
+    }
+    if (record.length !== columns.length) {
+      throw csvError(file, context.lines, undefined, undefined,
+        `the row has ${record.length} fields; the ` +
+        `${header ? 'header' : 'model'} has ${columns.length}` +
+        (record.length > columns.length ? '' : ' (a ragged row)'));
+    }
+    const row = new Float32Array(n);
+    for (let j = 0; j < n; j++) {
+      const cell = record[j]!;
+      const value = +cell;
+      if (!isCellNumber(cell, value)) {
+        throw csvError(file, context.lines, j, columns, cellProblem(cell));
+      }
+      row[j] = value;
+    }
+    rows.push(row);
+    return null;
+  };
+
+  try {
+    parse(text, {
+      bom: true,
+      delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: onRecord,
+    });
+  } catch (error) {
+    if (error instanceof TrioError) {
+      throw error;
+    }
+    const e = error as { lines?: number; message?: string };
+    throw csvError(file, e.lines, undefined, undefined,
+      `malformed CSV: ${e.message ?? String(error)}`);
+  }
+  if (rows.length === 0) {
+    throw csvError(file, undefined, undefined, undefined,
+      'the file holds no data rows');
+  }
+  if (!header && columns!.length !== n) {
+    throw new DataError(`${file}: rows have ${columns!.length} fields, ` +
+      `but the model takes ${n} features.`, file);
+  }
+  const data = new Float32Array(rows.length * n);
+  rows.forEach((r, i) => data.set(r, i * n));
+  return { file, x: { data, rows: rows.length, cols: n } };
+}
+
+function checkColumns(
+  file: string,
+  columns: string[],
+  names: string[] | undefined,
+  n: number,
+  folder: string,
+): void {
+  if (names !== undefined) {
+    checkTrainingColumns(file, columns, names);
+  } else if (columns.length !== n) {
+    throw csvError(file, 1, undefined, undefined,
+      `the file has ${columns.length} columns, but the model at ` +
+      `${folder} takes ${n} features`);
+  }
+}
+
+/** Formats a probability with 7 significant digits, shortest form. */
+function formatProbability(p: number): string {
+  return String(Number(p.toPrecision(7)));
+}
+
+/** Quotes a CSV field when it needs it. */
+export function csvField(value: string): string {
+  return /[",;\r\n]/.test(value) || value.trim() !== value
+    ? `"${value.replace(/"/g, '""')}"`
+    : value;
+}
+
+/**
+ * The predictions of `trio` for `x` as CSV text: a `prediction` column of
+ * original labels, then with `proba` one `proba_<class>` column per class
+ * in the model's class order.
+ */
+export function predictionsCsv(
+  trio: TrioModel,
+  x: Matrix,
+  proba = false,
+): string {
+  const p = trio.predictProba(x);
+  const classes = trio.metadata.classes;
+  const lines: string[] = [[
+    'prediction',
+    ...(proba ? classes.map((c) => csvField(`proba_${c}`)) : []),
+  ].join(',')];
+  for (let i = 0; i < p.rows; i++) {
+    const row = p.data.subarray(i * p.cols, (i + 1) * p.cols);
+    let best = 0;
+    for (let j = 1; j < row.length; j++) {
+      if (row[j]! > row[best]!) {
+        best = j;
+      }
+    }
+    const cells = [csvField(String(classes[best]))];
+    if (proba) {
+      row.forEach((v) => cells.push(formatProbability(v)));
+    }
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface PredictArgs extends ModelCsvOptions {
+  model: string;
+  csv: string;
+  out?: string;
+  proba?: boolean;
+  overwrite?: boolean;
+  backend?: string;
+}
+
+/**
+ * `trio predict`: loads the model and the CSV and returns the CSV text of
+ * the predictions; writes it atomically to `out` when given (an existing
+ * file only with `overwrite`). Returns the number of rows predicted.
+ */
+export async function runPredict(
+  args: PredictArgs,
+  stdout: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
+  if (args.out !== undefined) {
+    checkOutFile(args.out, args.csv, args.overwrite ?? false);
+  }
+  const trio = await loadTrioModel(args.model);
+  try {
+    const data = await readCsvForModel(args.csv, trio, args);
+    const text = predictionsCsv(trio, data.x, args.proba ?? false);
+    if (args.out === undefined) {
+      stdout.write(text);
+    } else {
+      await writeFileAtomic(args.out, Buffer.from(text, 'utf8'));
+    }
+    return data.x.rows;
+  } finally {
+    trio.dispose();
+  }
+}
+
+function checkOutFile(out: string, input: string, overwrite: boolean): void {
+  if (path.resolve(out) === path.resolve(input)) {
+    throw new DataError(
+      `--out ${out} is the input file; write the predictions elsewhere.`,
+      out,
+    );
+  }
+  const stat = fs.statSync(out, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    throw new DataError(`--out ${out} is a folder; name a file.`, out);
+  }
+  if (stat !== undefined && !overwrite) {
+    throw new DataError(
+      `--out ${out} already exists; pass --overwrite to replace it.`,
+      out,
+    );
+  }
+}
+
+/** Options shared by `trio predict` and `trio evaluate`. */
+export function csvOptions<T>(y: Argv<T>) {
+  return y
+    .option('label', {
+      type: 'string',
+      describe: 'Label column, by name or 0-based index (default: the ' +
+        "model's label name, else 'label')",
+    })
+    .option('header', {
+      type: 'boolean',
+      default: true,
+      describe: 'The first line names the columns (--no-header: it ' +
+        'does not)',
+    })
+    .option('delimiter', {
+      type: 'string',
+      describe: "Field separator (default: ';' or ',', read from the " +
+        'first line)',
+    })
+    .option('backend', {
+      type: 'string',
+      describe: 'tfjs backend: node (tfjs-node), wasm or cpu. Default: ' +
+        'node if installed, else wasm, else cpu',
+    });
+}
+
+/** A `--label` value: a number means a column index. */
+export function parseLabelArg(label: string | number | undefined):
+  string | number | undefined {
+  if (typeof label === 'string' && /^\d+$/.test(label)) {
+    return Number(label);
+  }
+  return label;
+}
+
+/**
+ * `trio predict <model> <csv> [--out file] [--proba]`: predicts the
+ * labels of every row of a CSV with a model saved by tfjs-trio, applying
+ * the saved scaling, and writes them as CSV (stdout by default).
+ */
+export const predictCommand: CommandModule<object, PredictArgs> = {
+  command: 'predict <model> <csv>',
+  describe: 'Predict the labels of a CSV with a saved model',
+  builder: (y) => csvOptions(y
+    .positional('model', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Saved model: its folder or its model.json',
+    })
+    .positional('csv', {
+      type: 'string',
+      demandOption: true,
+      describe: 'CSV with the training columns (a label column is ' +
+        'optional and ignored)',
+    })
+    .option('out', {
+      type: 'string',
+      describe: 'Write the predictions to this file instead of stdout',
+    })
+    .option('proba', {
+      type: 'boolean',
+      describe: 'Add one probability column per class',
+    })
+    .option('overwrite', {
+      type: 'boolean',
+      describe: 'Replace the --out file if it exists',
+    })),
+  handler: async (args) => {
+    await selectBackend(args.backend);
+    const label = parseLabelArg(args.label);
+    const rows = await runPredict({
+      ...args,
+      ...(label === undefined ? {} : { label }),
+    });
+    if (args.out !== undefined) {
+      process.stderr.write(`Wrote ${rows} predictions to ${args.out}\n`);
+    }
+  },
+};
