@@ -1,0 +1,306 @@
+/**
+ * tfjs-trio benchmark (issue 6): epoch time of the tutorial network for
+ * the reference tfjs loop and each facade, CSV load time, peak memory,
+ * and optionally the same work in scikit-learn and PyTorch.
+ *
+ *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
+ *     [--subjects reference,sklearn,keras,torch] [--peers] [--start]
+ *     [--no-csv] [--no-fast-paths] [--backend wasm] [--json file]
+ *
+ * Epoch time = wall time of one training run (model set-up and data
+ * upload included) divided by the epochs it ran. Progress goes to stderr;
+ * the tables to stdout.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../src/backend/select.js';
+import {
+  uninstallWasmFastPaths,
+  wasmFastPathsInstalled,
+} from '../src/backend/wasm_kernels.js';
+import type { TrainingData } from '../src/compare/types.js';
+import { sliceRows } from '../src/data/matrix.js';
+import { mnistMatrix } from '../src/data/mnist.js';
+import { timeCsvLoad } from './bench/csv_load.js';
+import type { CsvTiming } from './bench/csv_load.js';
+import { maxRssMb, measureStart } from './bench/memory.js';
+import type { StartMemory } from './bench/memory.js';
+import { pandasReadCsv, runPeer } from './bench/peers.js';
+import type { PeerResult } from './bench/peers.js';
+import {
+  FACADE_NAMES,
+  liveTensors,
+  loadFacade,
+  referenceSubject,
+} from './bench/subjects.js';
+import type { Loaded, Subject } from './bench/subjects.js';
+import { formatTable, ratio, seconds } from './bench/table.js';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface TrainingRow {
+  subject: string;
+  batch: number;
+  status: 'ok' | 'not available' | 'failed';
+  reason?: string;
+  seconds?: number;
+  secondsPerEpoch?: number;
+  epochSeconds?: number[];
+  epochs?: number;
+  loss?: number;
+  /** Tensors left alive by the run (a leak when above 0). */
+  leakedTensors?: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '32,200,10000' },
+    epochs: { type: 'string', default: '1' },
+    rows: { type: 'string' },
+    subjects: { type: 'string',
+      default: ['reference', ...FACADE_NAMES].join(',') },
+    peers: { type: 'boolean', default: false },
+    start: { type: 'boolean', default: false },
+    'no-csv': { type: 'boolean', default: false },
+    'no-fast-paths': { type: 'boolean', default: false },
+    backend: { type: 'string' },
+    json: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+  },
+  strict: true,
+});
+
+const batches = positiveInts(args.batches!, '--batches');
+const [epochs] = positiveInts(args.epochs!, '--epochs');
+const rows = args.rows === undefined
+  ? undefined : positiveInts(args.rows, '--rows')[0];
+const seed = Number(args.seed);
+const wanted = args.subjects!.split(',').map((s) => s.trim());
+for (const name of wanted) {
+  if (name !== 'reference' && !(FACADE_NAMES as string[]).includes(name)) {
+    fail(`--subjects: unknown subject '${name}'; known: reference, ` +
+      FACADE_NAMES.join(', '));
+  }
+}
+
+const progress = (text: string) => process.stderr.write(`${text}\n`);
+
+const backend = await selectBackend(args.backend);
+if (args['no-fast-paths']) {
+  uninstallWasmFastPaths();
+}
+const fastPaths = backend.name === 'wasm' && wasmFastPathsInstalled();
+progress(`backend ${backend.name}, wasm fast paths ` +
+  `${fastPaths ? 'on' : 'off'}`);
+
+const { x, y } = mnistMatrix('train',
+  rows === undefined ? {} : { limit: rows });
+const data: TrainingData = {
+  x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+};
+
+const subjects: Loaded[] = [];
+for (const name of wanted) {
+  subjects.push(name === 'reference'
+    ? referenceSubject
+    : await loadFacade(name as (typeof FACADE_NAMES)[number]));
+}
+
+// Warm-up: the first training in a process pays for compiling the wasm
+// kernels and JIT; keep it out of the measurements.
+const warmRows = Math.min(x.rows, 1000);
+await referenceSubject.train(
+  { ...data, x: sliceRows(x, 0, warmRows), y: y.subarray(0, warmRows) },
+  { batchSize: 100, epochs: 1, seed },
+);
+
+const training: TrainingRow[] = [];
+for (const batch of batches) {
+  for (const subject of subjects) {
+    if ('unavailable' in subject) {
+      training.push({ subject: subject.name, batch,
+        status: 'not available', reason: subject.unavailable });
+      continue;
+    }
+    training.push(await measure(subject, batch));
+  }
+}
+
+const peers: PeerResult[] = [];
+if (args.peers) {
+  for (const batch of batches) {
+    for (const peer of ['PyTorch', 'scikit-learn'] as const) {
+      progress(`${peer} at batch ${batch}...`);
+      peers.push(await runPeer(peer, batch, epochs!, rows));
+    }
+  }
+}
+
+let csv: CsvTiming | undefined;
+if (!args['no-csv']) {
+  progress('CSV load (writing MNIST as CSV first)...');
+  csv = await timeCsvLoad(args.peers ? pandasReadCsv : undefined);
+}
+
+const benchMaxRssMb = maxRssMb();
+let start: StartMemory | undefined;
+if (args.start) {
+  progress('npm start (peak memory)...');
+  start = await measureStart(ROOT);
+}
+
+const report = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    loadAverage: os.loadavg(),
+    node: process.version,
+    tfjs: tf.version.tfjs,
+  },
+  backend: backend.name,
+  wasmFastPaths: fastPaths,
+  options: { batches, epochs, rows: x.rows, seed, subjects: wanted },
+  training,
+  peers,
+  csv,
+  memory: { benchMaxRssMb, start },
+};
+
+process.stdout.write(`${render()}\n`);
+if (args.json !== undefined) {
+  fs.writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+  progress(`wrote ${args.json}`);
+}
+
+async function measure(subject: Subject, batch: number):
+  Promise<TrainingRow> {
+  progress(`${subject.name} at batch ${batch}...`);
+  const before = liveTensors();
+  try {
+    const outcome = await subject.train(data, {
+      batchSize: batch, epochs: epochs!, seed,
+    });
+    return {
+      subject: subject.name,
+      batch,
+      status: 'ok',
+      seconds: outcome.seconds,
+      secondsPerEpoch: outcome.seconds / outcome.epochs,
+      epochSeconds: outcome.epochSeconds,
+      epochs: outcome.epochs,
+      loss: outcome.loss,
+      leakedTensors: liveTensors() - before,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { subject: subject.name, batch, status: 'failed',
+      reason: message.split('\n')[0] };
+  }
+}
+
+function render(): string {
+  const out: string[] = [];
+  const cell = (row: { status: string; secondsPerEpoch?: number } |
+    undefined) =>
+    row === undefined ? '-' : row.status === 'ok'
+      ? seconds(row.secondsPerEpoch) : row.status;
+  const batchHeads = batches.map((b) => `batch ${b}`);
+  const find = (subject: string, batch: number) =>
+    training.find((r) => r.subject === subject && r.batch === batch);
+  const peer = (name: string, batch: number) =>
+    peers.find((p) => p.peer === name && p.batch === batch);
+  const names = subjects.map((s) => s.name);
+
+  out.push(`Seconds per epoch: ${x.rows} MNIST rows, ${epochs} epoch(s), ` +
+    `backend ${backend.name}${backend.name === 'wasm'
+      ? `, fast paths ${fastPaths ? 'on' : 'off'}` : ''}, ` +
+    `load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+  const timeRows = names.map((n) =>
+    [n, ...batches.map((b) => cell(find(n, b)))]);
+  for (const p of ['PyTorch', 'scikit-learn']) {
+    if (peers.some((r) => r.peer === p)) {
+      timeRows.push([`${p} (peer)`, ...batches.map((b) => cell(peer(p, b)))]);
+    }
+  }
+  out.push(formatTable(['subject', ...batchHeads], timeRows));
+
+  const ref = (b: number) => find('reference', b)?.secondsPerEpoch;
+  const facades = names.filter((n) => n !== 'reference');
+  if (facades.length > 0 && names.includes('reference')) {
+    out.push('', 'Ratio to the reference tfjs loop (target: at most 1.05x)');
+    out.push(formatTable(['subject', ...batchHeads], facades.map((n) =>
+      [n, ...batches.map((b) => ratio(find(n, b)?.secondsPerEpoch, ref(b)))],
+    )));
+  }
+  if (peers.length > 0) {
+    const torch = (b: number) => peer('PyTorch', b)?.secondsPerEpoch;
+    out.push('', 'Ratio to PyTorch (targets: batch 200 at most 1.0x, ' +
+      'batch 32 at most 1.5x)');
+    out.push(formatTable(['subject', ...batchHeads], [
+      ...names.map((n) => [n, ...batches.map((b) =>
+        ratio(find(n, b)?.secondsPerEpoch, torch(b)))]),
+      ['scikit-learn (peer)', ...batches.map((b) =>
+        ratio(peer('scikit-learn', b)?.secondsPerEpoch, torch(b)))],
+    ]));
+  }
+
+  const notes = [...training, ...peers]
+    .filter((r) => r.status !== 'ok' && r.reason !== undefined)
+    .map((r) => `${'subject' in r ? r.subject : r.peer}: ${r.reason}`);
+  const leaks = training.filter((r) => (r.leakedTensors ?? 0) > 0)
+    .map((r) => `${r.subject} at batch ${r.batch} left ` +
+      `${r.leakedTensors} tensors alive`);
+  if (notes.length + leaks.length > 0) {
+    out.push('', ...new Set([...notes, ...leaks]));
+  }
+
+  out.push('', 'CSV load (MNIST training CSV; target: cold no slower ' +
+    'than pandas, cached under 0.3 s)');
+  if (csv === undefined) {
+    out.push('  skipped (--no-csv)');
+  } else if (csv.status !== 'ok') {
+    out.push(`  ${csv.status}: ${csv.reason}`);
+  } else {
+    out.push(formatTable(['load', 'seconds'], [
+      ['first (parse + write cache)', seconds(csv.coldSeconds)],
+      ['second (cache)', seconds(csv.cachedSeconds)],
+      ...(args.peers ? [['pandas.read_csv (peer)',
+        csv.pandasSeconds === undefined
+          ? `- (${csv.pandasReason})` : seconds(csv.pandasSeconds)]] : []),
+    ]));
+  }
+
+  out.push('', 'Peak memory (RSS high-water mark; target for npm start: ' +
+    'under 1.5 GB)');
+  const memoryRows = [['this benchmark process', benchMaxRssMb.toFixed(0)]];
+  if (start !== undefined) {
+    memoryRows.push([
+      `npm start (exit ${start.exitCode}, ${seconds(start.seconds)} s)`,
+      start.maxRssMb === undefined ? '-' : start.maxRssMb.toFixed(0),
+    ]);
+  }
+  out.push(formatTable(['process', 'MB'], memoryRows));
+  if (start?.errorTail) {
+    out.push(`npm start failed:\n${start.errorTail}`);
+  }
+  return out.join('\n');
+}
+
+function positiveInts(text: string, option: string): number[] {
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) {
+    fail(`${option} must be positive integers separated by commas; ` +
+      `got '${text}'`);
+  }
+  return list;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}

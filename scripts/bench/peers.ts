@@ -1,0 +1,101 @@
+/**
+ * Runs the same work through scikit-learn and PyTorch (scripts in
+ * `scripts/peers/`) with `/usr/bin/python3`, one process per measurement.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const PYTHON = '/usr/bin/python3';
+const PEERS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)), '..', 'peers');
+
+export interface PeerResult {
+  peer: 'scikit-learn' | 'PyTorch';
+  batch: number;
+  status: 'ok' | 'failed' | 'not available';
+  reason?: string;
+  seconds?: number;
+  secondsPerEpoch?: number;
+  epochSeconds?: number[];
+  epochs?: number;
+  loss?: number;
+}
+
+const SCRIPTS = {
+  'scikit-learn': 'sklearn_mlp.py',
+  PyTorch: 'torch_mlp.py',
+} as const;
+
+export function pythonAvailable(): boolean {
+  return fs.existsSync(PYTHON);
+}
+
+/** Trains the tutorial network with one peer and reads its JSON line. */
+export async function runPeer(
+  peer: PeerResult['peer'],
+  batch: number,
+  epochs: number,
+  rows: number | undefined,
+): Promise<PeerResult> {
+  if (!pythonAvailable()) {
+    return { peer, batch, status: 'not available', reason: `no ${PYTHON}` };
+  }
+  const args = [
+    path.join(PEERS, SCRIPTS[peer]),
+    '--batch', String(batch),
+    '--epochs', String(epochs),
+    ...(rows === undefined ? [] : ['--rows', String(rows)]),
+  ];
+  try {
+    const { stdout } = await run(PYTHON, args, {
+      maxBuffer: 1 << 20,
+      // One thread per BLAS pool: torch sets its own 2 threads.
+      env: { ...process.env, OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2' },
+    });
+    const out = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    const seconds: number = out.seconds;
+    const ran: number = out.epochs;
+    return {
+      peer,
+      batch,
+      status: 'ok',
+      seconds,
+      secondsPerEpoch: seconds / ran,
+      epochSeconds: out.epoch_seconds,
+      epochs: ran,
+      loss: out.loss,
+    };
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    const last = stderr.trim().split('\n').at(-1) ?? String(err);
+    const missing = /No module named/.test(stderr);
+    return {
+      peer,
+      batch,
+      status: missing ? 'not available' : 'failed',
+      reason: last,
+    };
+  }
+}
+
+/** pandas.read_csv on `file`, in seconds, or why it could not run. */
+export async function pandasReadCsv(
+  file: string,
+): Promise<{ seconds?: number; reason?: string }> {
+  if (!pythonAvailable()) {
+    return { reason: `no ${PYTHON}` };
+  }
+  try {
+    const { stdout } = await run(
+      PYTHON, [path.join(PEERS, 'pandas_csv.py'), file]);
+    return { seconds: JSON.parse(stdout.trim()).seconds };
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? String(err);
+    return { reason: stderr.trim().split('\n').at(-1) };
+  }
+}
