@@ -30,8 +30,9 @@ import type { Matrix } from './matrix.js';
 /** Options of `loadCsv`; the pandas spelling is given where one exists. */
 export interface CsvOptions {
   /**
-   * The label column: its name in the header, or its 0-based position.
-   * Without a header only a position works.
+   * The label column: its name in the header, or its 0-based position
+   * (a number, or digits that name no column). Without a header only a
+   * position works.
    * @default 'label' (0 when `header` is false)
    */
   label?: string | number;
@@ -496,7 +497,11 @@ function findLabel(
   label: string | number,
   header: boolean,
 ): number {
-  if (typeof label === 'number' || (!header && /^\d+$/.test(label))) {
+  const digits = typeof label === 'string' && /^\d+$/.test(label);
+  if (
+    typeof label === 'number' ||
+    (digits && (!header || !columns.includes(label)))
+  ) {
     const index = Number(label);
     if (index >= columns.length) {
       throw csvError(file, 1, undefined, undefined,

@@ -179,7 +179,12 @@ export function parseRows(
       e.lines === undefined ? undefined : e.lines + offset,
       undefined,
       undefined,
-      `malformed CSV: ${e.message ?? String(error)}`,
+      // csv-parse counts lines from the start of `body`.
+      'malformed CSV: ' +
+        (e.message ?? String(error)).replace(
+          /\bline (\d+)/g,
+          (_, n: string) => `line ${Number(n) + offset}`,
+        ),
     );
   }
   return {

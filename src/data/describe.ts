@@ -1,0 +1,323 @@
+import type { Dataset } from './csv.js';
+
+/** The part of a `Dataset` that inspection reads. */
+export type TableLike = Pick<
+  Dataset,
+  'x' | 'y' | 'featureNames' | 'labelName' | 'labelColumn'
+>;
+
+/**
+ * One column of pandas `DataFrame.describe()`: count, mean, std (with
+ * `ddof=1`, NaN for a single row), min, the 25/50/75 % quantiles with
+ * linear interpolation, and max.
+ */
+export interface ColumnSummary {
+  name: string;
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  q25: number;
+  q50: number;
+  q75: number;
+  max: number;
+  /** Every value is a whole number (pandas would read it as int64). */
+  integer: boolean;
+}
+
+/** pandas `value_counts()`: each distinct value and how often it occurs. */
+export interface ValueCount {
+  value: number | string;
+  count: number;
+}
+
+/**
+ * The table's columns in file order, the label at its place; each column
+ * reads row `i` as `value(i)`. String labels have no numeric column.
+ */
+export function fileColumns(
+  table: TableLike,
+): { name: string; value: (row: number) => number | string }[] {
+  const { x, y } = table;
+  const features = table.featureNames.map((name, j) => ({
+    name,
+    value: (i: number) => x.data[i * x.cols + j]!,
+  }));
+  const label = { name: table.labelName, value: (i: number) => y[i]! };
+  return [
+    ...features.slice(0, table.labelColumn),
+    label,
+    ...features.slice(table.labelColumn),
+  ];
+}
+
+/**
+ * pandas `df.describe()` over every numeric column, in file order: the
+ * features and, when its labels are numbers, the label column.
+ */
+export function describe(table: TableLike): ColumnSummary[] {
+  const rows = table.x.rows;
+  const values = new Float64Array(rows);
+  const out: ColumnSummary[] = [];
+  for (const column of fileColumns(table)) {
+    if (typeof column.value(0) === 'string') {
+      continue;
+    }
+    for (let i = 0; i < rows; i++) {
+      values[i] = column.value(i) as number;
+    }
+    out.push(summarize(column.name, values));
+  }
+  return out;
+}
+
+/** Summary of one column (the array is reordered). */
+export function summarize(name: string, values: Float64Array): ColumnSummary {
+  const n = values.length;
+  let sum = 0;
+  let integer = true;
+  for (let i = 0; i < n; i++) {
+    sum += values[i]!;
+    integer &&= Number.isInteger(values[i]!);
+  }
+  const mean = n === 0 ? NaN : sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    squares += (values[i]! - mean) ** 2;
+  }
+  values.sort();
+  return {
+    name,
+    count: n,
+    mean,
+    std: n < 2 ? NaN : Math.sqrt(squares / (n - 1)),
+    min: n === 0 ? NaN : values[0]!,
+    q25: quantile(values, 0.25),
+    q50: quantile(values, 0.5),
+    q75: quantile(values, 0.75),
+    max: n === 0 ? NaN : values[n - 1]!,
+    integer,
+  };
+}
+
+/** numpy's default ('linear') quantile of sorted values. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) {
+    return NaN;
+  }
+  const position = (n - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, n - 1);
+  const low = sorted[below]!;
+  return low + (sorted[above]! - low) * (position - below);
+}
+
+/**
+ * pandas `series.value_counts()`: most frequent first; ties keep the
+ * order in which the values first occur.
+ */
+export function valueCounts(
+  y: ArrayLike<number> | readonly (number | string)[],
+): ValueCount[] {
+  const counts = new Map<number | string, number>();
+  for (let i = 0; i < y.length; i++) {
+    counts.set(y[i]!, (counts.get(y[i]!) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count);
+}
+
+const DESCRIBE_ROWS = [
+  ['count', 'count'],
+  ['mean', 'mean'],
+  ['std', 'std'],
+  ['min', 'min'],
+  ['25%', 'q25'],
+  ['50%', 'q50'],
+  ['75%', 'q75'],
+  ['max', 'max'],
+] as const;
+
+/**
+ * `describe()` as pandas prints it. With more than `maxColumns` columns,
+ * the first `maxColumns` are shown followed by `...` and pandas's
+ * `[8 rows x N columns]` line.
+ *
+ * @param options.maxColumns Default 20.
+ */
+export function formatDescribe(
+  summaries: readonly ColumnSummary[],
+  options: { maxColumns?: number } = {},
+): string {
+  const shown = summaries.slice(0, options.maxColumns ?? 20);
+  const cells = shown.map((s) =>
+    formatFloats(DESCRIBE_ROWS.map(([, key]) => s[key])),
+  );
+  const index = DESCRIBE_ROWS.map(([label]) => label);
+  const text = layout(
+    index,
+    shown.map((s) => s.name),
+    cells,
+    shown.length < summaries.length,
+  );
+  return shown.length < summaries.length
+    ? `${text}\n\n[8 rows x ${summaries.length} columns]`
+    : text;
+}
+
+/**
+ * pandas `df.iloc[:, :columns].head(rows)`: the first rows of the first
+ * columns, whole-number columns printed as integers.
+ *
+ * @param options.rows Default 5.
+ * @param options.columns Default 20.
+ */
+export function formatHead(
+  table: TableLike,
+  options: { rows?: number; columns?: number } = {},
+): string {
+  const rows = Math.min(options.rows ?? 5, table.x.rows);
+  const columns = fileColumns(table).slice(0, options.columns ?? 20);
+  const cells = columns.map((column) => {
+    const first = column.value(0);
+    if (typeof first === 'string') {
+      return range(rows).map((i) => String(column.value(i)));
+    }
+    const whole = wholeColumn(column.value, table.x.rows);
+    const values = range(rows).map((i) => column.value(i) as number);
+    return whole ? values.map((v) => String(v)) : formatFloats(values);
+  });
+  return layout(
+    range(rows).map(String),
+    columns.map((c) => c.name),
+    cells,
+    false,
+  );
+}
+
+/**
+ * pandas `series.value_counts()` as printed by pandas 1.5, ending with
+ * `Name: <label>, dtype: int64`.
+ */
+export function formatValueCounts(
+  counts: readonly ValueCount[],
+  name: string,
+): string {
+  const keys = counts.map((c) => String(c.value));
+  const values = counts.map((c) => String(c.count));
+  const keyWidth = Math.max(...keys.map((k) => k.length));
+  const valueWidth = Math.max(...values.map((v) => v.length));
+  const lines = keys.map(
+    (k, i) => `${k.padEnd(keyWidth)}    ${values[i]!.padStart(valueWidth)}`,
+  );
+  lines.push(`Name: ${name}, dtype: int64`);
+  return lines.join('\n');
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function wholeColumn(
+  value: (row: number) => number | string,
+  rows: number,
+): boolean {
+  for (let i = 0; i < rows; i++) {
+    if (!Number.isInteger(value(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * One column of floats as pandas prints it: six decimals, then the
+ * trailing zeros that every value shares dropped (one decimal kept);
+ * scientific notation for very large or very small magnitudes.
+ */
+export function formatFloats(values: readonly number[]): string[] {
+  const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
+  const big = finite.some((v) => Math.abs(v) >= 1e16);
+  const small = finite.some((v) => Math.abs(v) < 1e-6);
+  if (big || small) {
+    return values.map((v) => (Number.isNaN(v) ? 'NaN' : exponent(v)));
+  }
+  const fixed = values.map((v) => (Number.isNaN(v) ? 'NaN' : v.toFixed(6)));
+  let decimals = 1;
+  for (const text of fixed) {
+    const match = /\.(\d*?)0*$/.exec(text);
+    if (match !== null) {
+      decimals = Math.max(decimals, match[1]!.length);
+    }
+  }
+  return fixed.map((t) => (t === 'NaN' ? t : t.slice(0, t.length - 6 +
+    decimals)));
+}
+
+function exponent(v: number): string {
+  const [mantissa, power] = v.toExponential(6).split('e');
+  const sign = power!.startsWith('-') ? '-' : '+';
+  return `${mantissa}e${sign}${power!.replace(/^[+-]/, '').padStart(2, '0')}`;
+}
+
+/**
+ * pandas's table layout: the index left-aligned, each column right-aligned
+ * to its widest cell or name, two spaces between columns.
+ */
+function layout(
+  index: readonly string[],
+  names: readonly string[],
+  cells: readonly (readonly string[])[],
+  more: boolean,
+): string {
+  const indexWidth = Math.max(0, ...index.map((s) => s.length));
+  const widths = names.map((name, j) =>
+    Math.max(name.length, ...cells[j]!.map((c) => c.length)),
+  );
+  const tail = more ? '  ...' : '';
+  const lines = [
+    ' '.repeat(indexWidth) +
+      names.map((n, j) => `  ${n.padStart(widths[j]!)}`).join('') +
+      tail,
+  ];
+  index.forEach((label, i) => {
+    lines.push(
+      label.padEnd(indexWidth) +
+        cells.map((c, j) => `  ${c[i]!.padStart(widths[j]!)}`).join('') +
+        tail,
+    );
+  });
+  return lines.join('\n');
+}
+
+/**
+ * Everything `trio inspect` shows, as the tutorial's pandas lines do:
+ * `shape`, `iloc[:, :columns].head(rows)`, `describe()` and the label's
+ * `value_counts()`.
+ *
+ * @param options.rows Rows of the head. Default 5.
+ * @param options.columns Columns of the head and of describe. Default 20.
+ */
+export function formatInspection(
+  table: TableLike & Pick<Dataset, 'file' | 'rows'>,
+  options: { rows?: number; columns?: number } = {},
+): string {
+  const columns = options.columns ?? 20;
+  const width = table.featureNames.length + 1;
+  return [
+    `File: ${table.file}`,
+    `Shape: (${table.rows}, ${width})`,
+    '',
+    `First ${Math.min(options.rows ?? 5, table.rows)} rows of the first ` +
+      `${Math.min(columns, width)} columns:`,
+    formatHead(table, { rows: options.rows ?? 5, columns }),
+    '',
+    'Summary (describe):',
+    formatDescribe(describe(table), { maxColumns: columns }),
+    '',
+    `Class distribution of '${table.labelName}' (value_counts):`,
+    formatValueCounts(valueCounts(table.y), table.labelName),
+  ].join('\n');
+}
