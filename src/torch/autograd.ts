@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import { TrioError } from '../errors.js';
+import { trainableParameters, type Parameter } from './nn/parameter.js';
+
+/**
+ * Runs the forward pass `fn`, computes the gradient of the scalar it
+ * returns with respect to every parameter it used, and adds each gradient
+ * to that parameter's `grad` (so gradients accumulate until `zeroGrad`).
+ * Returns the loss, computed once.
+ *
+ * Python: `loss = fn(); loss.backward()`. tfjs records operations for
+ * differentiation only inside a function it runs, so the forward pass and
+ * the loss go in a closure:
+ *
+ * @example
+ * optimizer.zeroGrad();
+ * const lossValue = torch.backward(() => loss(model(x), y));
+ * optimizer.step();
+ * totalLoss += torch.item(lossValue);
+ */
+export function backward(fn: () => tf.Tensor): tf.Scalar {
+  const params = trainableParameters();
+  if (params.length === 0) {
+    throw new TrioError(
+      'backward() found no parameter that requires a gradient; create ' +
+        'the model before calling it, and do not freeze every parameter.',
+    );
+  }
+  const { value, grads } = tf.variableGrads(() => {
+    const out = fn();
+    if (!(out instanceof tf.Tensor) || out.rank !== 0) {
+      throw new TrioError(
+        'grad can be implicitly created only for scalar outputs: the ' +
+          'function given to backward() must return a scalar loss; got ' +
+          (out instanceof tf.Tensor
+            ? `a tensor of shape [${out.shape.join(', ')}].`
+            : `${typeof out}.`),
+      );
+    }
+    return out as tf.Scalar;
+  }, params);
+  for (const p of params) {
+    const g = grads[p.name];
+    if (g !== undefined && g !== null) {
+      accumulate(p, g);
+    }
+  }
+  return value;
+}
+
+/** Adds `g` to `p.grad`, keeping the sum past any enclosing scope. */
+function accumulate(p: Parameter, g: tf.Tensor): void {
+  if (p.grad === null) {
+    p.grad = tf.keep(g);
+    return;
+  }
+  const sum = tf.keep(tf.add(p.grad, g));
+  p.grad.dispose();
+  g.dispose();
+  p.grad = sum;
+}
+
+/**
+ * Runs `fn` for evaluation and frees every tensor it made except those it
+ * returns. Python: `with torch.no_grad(): ...`. `fn` must be synchronous.
+ *
+ * tfjs computes no gradient outside `backward`, so this only scopes the
+ * memory.
+ * TODO: inside a `backward` closure, `noGrad` does not yet stop the
+ * gradient of what it returns (PyTorch's `no_grad` does).
+ */
+export function noGrad<T extends tf.TensorContainer>(fn: () => T): T {
+  return tf.tidy(fn);
+}

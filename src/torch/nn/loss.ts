@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs';
+import { ShapeError } from '../../errors.js';
+import { listChoices, optionError } from '../../util/options.js';
+import { checkRank, Module } from './module.js';
+
+/** Python: the `reduction` argument of every loss. */
+export type Reduction = 'mean' | 'sum' | 'none';
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+interface LossOptions {
+  /** How per-sample losses are combined. @default 'mean' */
+  reduction?: Reduction;
+}
+
+export interface WeightedLossOptions extends LossOptions {
+  /** A weight per class, shape (C). @default undefined (all 1) */
+  weight?: tf.Tensor1D | readonly number[];
+  /** Targets equal to this are skipped. @default -100 */
+  ignoreIndex?: number;
+}
+
+export interface CrossEntropyLossOptions extends WeightedLossOptions {
+  /** Mixes the target with the uniform distribution, in [0, 1]. @default 0 */
+  labelSmoothing?: number;
+}
+
+/** The base of the losses: holds `reduction` and checks it. */
+abstract class Loss extends Module {
+  readonly reduction: Reduction;
+
+  constructor(owner: string, options: LossOptions) {
+    super();
+    const reduction = options.reduction ?? 'mean';
+    if (!REDUCTIONS.includes(reduction)) {
+      throw optionError('reduction', owner,
+        `one of ${listChoices(REDUCTIONS)}`, reduction);
+    }
+    this.reduction = reduction;
+  }
+
+  protected reduce(perSample: tf.Tensor): tf.Tensor {
+    if (this.reduction === 'none') {
+      return perSample;
+    }
+    return this.reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample);
+  }
+}
+
+/**
+ * Cross entropy between logits and class indices (or class
+ * probabilities): log-softmax followed by the negative log likelihood.
+ * Python: `nn.CrossEntropyLoss(weight=None, ignore_index=-100,
+ * reduction='mean', label_smoothing=0.0)`.
+ *
+ * Shape: input (N, C) unnormalised logits; target (N) int32 class indices,
+ * or (N, C) float probabilities. With `weight`, the mean divides by the
+ * summed weights of the targets, as PyTorch does.
+ *
+ * Differs from PyTorch: inputs of rank > 2 (N, C, d1, ...) are not
+ * supported yet; targets outside [0, C) are not checked (they count as a
+ * zero one-hot row) because checking would read the targets back every
+ * step.
+ */
+export class CrossEntropyLoss extends Loss {
+  readonly weight: tf.Tensor1D | null;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+
+  constructor(options: CrossEntropyLossOptions = {}) {
+    super('CrossEntropyLoss', options);
+    this.weight = classWeight(options.weight, 'CrossEntropyLoss');
+    this.ignoreIndex = checkIgnoreIndex(options.ignoreIndex,
+      'CrossEntropyLoss');
+    const ls = options.labelSmoothing ?? 0;
+    if (typeof ls !== 'number' || !(ls >= 0 && ls <= 1)) {
+      throw optionError('label_smoothing', 'CrossEntropyLoss',
+        'a number in [0, 1]', ls);
+    }
+    this.labelSmoothing = ls;
+  }
+
+  override forward(input: tf.Tensor, target: tf.Tensor): tf.Tensor {
+    checkRank(input, [2], 'CrossEntropyLoss');
+    const [n, c] = input.shape as [number, number];
+    const eps = this.labelSmoothing;
+    if (target.dtype === 'float32' && target.rank === 2) {
+      checkSameShape(input, target, 'CrossEntropyLoss');
+      const dist = eps === 0 ? target : target.mul(1 - eps).add(eps / c);
+      const logp = tf.logSoftmax(input);
+      const w = this.weight === null ? logp : logp.mul(this.weight);
+      return this.reduce(tf.neg(tf.sum(w.mul(dist), 1)));
+    }
+    checkTarget(target, n, 'CrossEntropyLoss');
+    const simple = this.weight === null && this.reduction === 'mean';
+    if (simple && this.ignoreIndex < 0) {
+      // tfjs's fused softmax cross entropy uses the same smoothing rule
+      // and a cheap gradient (softmax - target).
+      return tf.losses.softmaxCrossEntropy(
+        tf.oneHot(target.toInt(), c), input, undefined, eps);
+    }
+    const logp = tf.logSoftmax(input);
+    const keep = tf.notEqual(target, this.ignoreIndex).toFloat();
+    const onehot = tf.oneHot(target.toInt(), c).toFloat();
+    const classW = this.weight ?? tf.ones([c]);
+    const sampleW = tf.sum(onehot.mul(classW), 1).mul(keep);
+    const nll = tf.neg(tf.sum(onehot.mul(logp), 1)).mul(sampleW);
+    const smooth = tf.neg(tf.sum(logp.mul(classW), 1)).mul(keep);
+    if (this.reduction === 'none') {
+      return eps === 0 ? nll : nll.mul(1 - eps).add(smooth.mul(eps / c));
+    }
+    const denom = this.reduction === 'mean'
+      ? (this.weight === null ? tf.sum(keep) : tf.sum(sampleW))
+      : tf.scalar(1);
+    const nllTotal = tf.sum(nll).div(denom);
+    if (eps === 0) {
+      return nllTotal;
+    }
+    return nllTotal.mul(1 - eps).add(tf.sum(smooth).div(denom).mul(eps / c));
+  }
+
+  override extraRepr(): string {
+    return '';
+  }
+
+  override dispose(): void {
+    this.weight?.dispose();
+    super.dispose();
+  }
+}
+
+/**
+ * Negative log likelihood of log-probabilities and class indices.
+ * Python: `nn.NLLLoss(weight=None, ignore_index=-100, reduction='mean')`.
+ *
+ * Shape: input (N, C) log-probabilities (say, from `tf.logSoftmax`);
+ * target (N) int32 class indices.
+ */
+export class NLLLoss extends Loss {
+  readonly weight: tf.Tensor1D | null;
+  readonly ignoreIndex: number;
+
+  constructor(options: WeightedLossOptions = {}) {
+    super('NLLLoss', options);
+    this.weight = classWeight(options.weight, 'NLLLoss');
+    this.ignoreIndex = checkIgnoreIndex(options.ignoreIndex, 'NLLLoss');
+  }
+
+  override forward(input: tf.Tensor, target: tf.Tensor): tf.Tensor {
+    checkRank(input, [2], 'NLLLoss');
+    const [n, c] = input.shape as [number, number];
+    checkTarget(target, n, 'NLLLoss');
+    const keep = tf.notEqual(target, this.ignoreIndex).toFloat();
+    const onehot = tf.oneHot(target.toInt(), c).toFloat();
+    const sampleW = this.weight === null
+      ? keep
+      : tf.sum(onehot.mul(this.weight), 1).mul(keep);
+    const perSample = tf.neg(tf.sum(onehot.mul(input), 1)).mul(sampleW);
+    if (this.reduction === 'mean') {
+      return tf.sum(perSample).div(tf.sum(sampleW));
+    }
+    return this.reduce(perSample);
+  }
+
+  override dispose(): void {
+    this.weight?.dispose();
+    super.dispose();
+  }
+}
+
+/**
+ * Mean squared error. Python: `nn.MSELoss(reduction='mean')`.
+ * Shape: input and target of the same shape.
+ */
+export class MSELoss extends Loss {
+  constructor(options: LossOptions = {}) {
+    super('MSELoss', options);
+  }
+
+  override forward(input: tf.Tensor, target: tf.Tensor): tf.Tensor {
+    checkSameShape(input, target, 'MSELoss');
+    return this.reduce(tf.squaredDifference(input, target.toFloat()));
+  }
+}
+
+function classWeight(
+  weight: tf.Tensor1D | readonly number[] | undefined,
+  owner: string,
+): tf.Tensor1D | null {
+  if (weight === undefined || weight === null) {
+    return null;
+  }
+  if (weight instanceof tf.Tensor) {
+    if (weight.rank !== 1) {
+      throw optionError('weight', owner, 'a 1-D tensor with one weight ' +
+        'per class', `a tensor of shape [${weight.shape.join(', ')}]`);
+    }
+    return tf.keep(tf.tidy(() => weight.toFloat().clone()));
+  }
+  if (!Array.isArray(weight) || weight.some((w) => typeof w !== 'number')) {
+    throw optionError('weight', owner, 'a list of numbers, one per class',
+      weight);
+  }
+  return tf.keep(tf.tensor1d(weight as number[], 'float32'));
+}
+
+function checkIgnoreIndex(value: number | undefined, owner: string): number {
+  const v = value ?? -100;
+  if (!Number.isInteger(v)) {
+    throw optionError('ignore_index', owner, 'an integer', v);
+  }
+  return v;
+}
+
+function checkTarget(target: tf.Tensor, n: number, owner: string): void {
+  if (!(target instanceof tf.Tensor) || target.rank !== 1) {
+    throw new ShapeError(
+      `${owner} expects class-index targets of shape [${n}]; got ` +
+        (target instanceof tf.Tensor
+          ? `shape [${target.shape.join(', ')}].`
+          : `${typeof target}.`),
+      [n],
+      target instanceof tf.Tensor ? target.shape : undefined,
+    );
+  }
+  if (target.shape[0] !== n) {
+    throw new ShapeError(
+      `Expected input batch_size (${n}) to match target batch_size ` +
+        `(${target.shape[0]}) in ${owner}.`,
+      [n],
+      target.shape,
+    );
+  }
+}
+
+function checkSameShape(a: tf.Tensor, b: tf.Tensor, owner: string): void {
+  if (a.rank !== b.rank || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new ShapeError(
+      `${owner} expects input and target of the same shape; got ` +
+        `[${a.shape.join(', ')}] and [${b.shape.join(', ')}].`,
+      a.shape,
+      b.shape,
+    );
+  }
+}
