@@ -47,7 +47,7 @@ export function denseModel(
 export function setKnownWeights(model: tf.LayersModel): number[][][] {
   const layers: number[][][] = [];
   model.layers.forEach((layer, l) => {
-    const [kernel, bias] = layer.getWeights();
+    const [kernel] = layer.getWeights();
     const [rows, cols] = kernel!.shape as [number, number];
     const k: number[][] = [];
     for (let r = 0; r < rows; r++) {

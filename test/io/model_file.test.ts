@@ -97,7 +97,7 @@ describe('loadTrioModel', () => {
     expectClose(trio.predictProba(X).data, expected.flat());
     const labels = trio.predict(X);
     expect(labels).toBeInstanceOf(Int32Array);
-    expect(Array.from(labels)).toEqual(
+    expect(Array.from(labels as Int32Array)).toEqual(
       expected.map((p) => [3, 5, 7][p.indexOf(Math.max(...p))]));
     trio.dispose();
   });
@@ -112,7 +112,8 @@ describe('loadTrioModel', () => {
     const proba = trio.predictProba(X);
     expect(proba.cols).toBe(2);
     expectClose(proba.data, p.flatMap((v) => [1 - v, v]));
-    expect(Array.from(trio.predict(X))).toEqual(p.map((v) => +(v > 0.5)));
+    expect(Array.from(trio.predict(X) as Int32Array))
+      .toEqual(p.map((v) => +(v > 0.5)));
     trio.dispose();
   });
 
