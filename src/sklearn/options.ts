@@ -246,7 +246,7 @@ export const RULES: Record<ParamName, Rule> = {
   shuffle: BOOL,
   randomState: {
     expected: "an int in the range [0, 4294967295], an instance of " +
-      "'RandomState' or None",
+      "'RandomState' or undefined",
     ok: (v) => v === undefined || v === null || v instanceof RandomState ||
       (isInt(v) && v >= 0 && v <= 0xffffffff),
   },
