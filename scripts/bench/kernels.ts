@@ -115,6 +115,14 @@ function otherCases(rows: number): Case[] {
     },
     { name: 'transpose [784,128]', fn: () => tf.transpose(w) },
     {
+      name: 'tile [1,1] to [784,128]',
+      fn: () => tf.tile(tf.tensor2d([[0.5]]), [784, 128]),
+    },
+    {
+      name: 'where with a scalar [784,128]',
+      fn: () => tf.where(tf.isFinite(w), w, tf.scalar(0)),
+    },
+    {
       name: `transpose [${rows},784]`,
       fn: () => tf.transpose(x),
     },

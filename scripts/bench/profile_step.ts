@@ -1,62 +1,63 @@
 /**
- * Per-kernel time of one training step of the reference network, summed
- * over a few steps with `tf.profile`: shows where a step's time goes.
+ * Where a training step's time goes: runs one epoch of `steps` batches
+ * through a subject (the reference loop or a facade's config entry) under
+ * `tf.profile`, then lists the kernels by total time, per step.
  *
- *   node --import tsx scripts/bench/profile_step.ts [batch] [steps]
- *     [--no-fast-paths]
+ *   node --import tsx scripts/bench/profile_step.ts [--subject reference]
+ *     [--batch 200] [--steps 20] [--no-fast-paths]
  */
 import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.js';
 import { uninstallWasmFastPaths } from '../../src/backend/wasm_kernels.js';
+import type { FacadeName } from '../../src/compare/types.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
-import { ReferenceDenseNetwork } from
-  '../../src/reference/dense_network.js';
+import { loadFacade, referenceSubject } from './subjects.js';
 
-const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const batch = Number(positional[0] ?? 200);
-const steps = Number(positional[1] ?? 20);
+const { values: args } = parseArgs({
+  options: {
+    subject: { type: 'string', default: 'reference' },
+    batch: { type: 'string', default: '200' },
+    steps: { type: 'string', default: '20' },
+    'no-fast-paths': { type: 'boolean', default: false },
+  },
+});
+const batch = Number(args.batch);
+const steps = Number(args.steps);
 await selectBackend('wasm');
-if (process.argv.includes('--no-fast-paths')) uninstallWasmFastPaths();
+if (args['no-fast-paths']) uninstallWasmFastPaths();
 
+const subject = args.subject === 'reference'
+  ? referenceSubject : await loadFacade(args.subject as FacadeName);
+if ('unavailable' in subject) {
+  console.error(`${subject.name}: ${subject.unavailable}`);
+  process.exit(1);
+}
 const { x, y } = mnistMatrix('train', { limit: batch * steps });
-const net = new ReferenceDenseNetwork(784, 10);
-net.fit(x, y, { batchSize: batch }); // warm-up, creates Adam's state
-const variables = [...net.weights, ...net.biases];
+const data = { x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
+const settings = { batchSize: batch, epochs: 1, seed: 42 };
+await subject.train(data, settings); // warm-up
+
+const start = performance.now();
+const info = await tf.profile(() => subject.train(data, settings));
+const wall = performance.now() - start;
 
 const totals = new Map<string, { ms: number; calls: number }>();
-let wall = 0;
-for (let s = 0; s < steps; s++) {
-  const start = performance.now();
-  const info = await tf.profile(() => {
-    tf.tidy(() => {
-      const rows = x.data.subarray(s * batch * 784, (s + 1) * batch * 784);
-      const xb = tf.tensor2d(rows, [batch, 784]);
-      const yb = tf.oneHot(
-        tf.tensor1d(y.subarray(s * batch, (s + 1) * batch), 'int32'), 10);
-      net.optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(yb, net.logits(xb)),
-        true, variables);
-    });
-  });
-  wall += performance.now() - start;
-  for (const k of info.kernels) {
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const entry = totals.get(key) ?? { ms: 0, calls: 0 };
-    entry.ms += Number(k.kernelTimeMs);
-    entry.calls++;
-    totals.set(key, entry);
-  }
+for (const k of info.kernels) {
+  const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+  const entry = totals.get(key) ?? { ms: 0, calls: 0 };
+  entry.ms += Number(k.kernelTimeMs);
+  entry.calls++;
+  totals.set(key, entry);
 }
-net.dispose();
-
 const sorted = [...totals.entries()].sort((p, q) => q[1].ms - p[1].ms);
 const kernelMs = sorted.reduce((sum, [, v]) => sum + v.ms, 0);
-const calls = sorted.reduce((sum, [, v]) => sum + v.calls, 0);
-console.log(`batch ${batch}: ${(wall / steps).toFixed(2)} ms per step ` +
-  `(profiled), ${(kernelMs / steps).toFixed(2)} ms in kernels, ` +
-  `${calls / steps} kernels per step`);
-console.log('ms/step  calls  kernel [input shapes]');
+console.log(`${subject.name}, batch ${batch}: ` +
+  `${(wall / steps).toFixed(2)} ms per step (profiled, set-up included), ` +
+  `${(kernelMs / steps).toFixed(2)} ms in kernels, ` +
+  `${(info.kernels.length / steps).toFixed(0)} kernels per step`);
+console.log('ms/step  calls/step  kernel [input shapes]');
 for (const [key, v] of sorted.slice(0, 25)) {
   console.log(`${(v.ms / steps).toFixed(3).padStart(7)}  ` +
-    `${(v.calls / steps).toFixed(0).padStart(5)}  ${key}`);
+    `${(v.calls / steps).toFixed(1).padStart(10)}  ${key}`);
 }

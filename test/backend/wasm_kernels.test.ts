@@ -202,6 +202,67 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
     tf.dispose([bias, w, x]);
   });
 
+  describe('tile', () => {
+    const cases: [string, () => tf.Tensor][] = [
+      ['a [1, 1] value to [7, 5]', () =>
+        tf.tile(tf.tensor2d([[2.5]]), [7, 5])],
+      ['a matrix in both axes', () =>
+        tf.tile(tf.randomUniform([2, 3], -1, 1, 'float32', 1), [2, 2])],
+      ['a column along its rows', () =>
+        tf.tile(tf.tensor2d([[1], [2], [3]]), [1, 4])],
+      ['a 3-D tensor', () =>
+        tf.tile(tf.randomUniform([2, 1, 3], -1, 1, 'float32', 2),
+          [2, 3, 2])],
+      ['a vector', () => tf.tile(tf.tensor1d([1, 2, 3, 4, 5]), [3])],
+      ['ones in reps', () =>
+        tf.tile(tf.randomUniform([3, 4], -1, 1, 'float32', 3), [1, 1])],
+      ['int32', () => tf.tile(tf.tensor2d([[1, 2], [3, 4]], undefined,
+        'int32'), [3, 2])],
+      ['bool', () => tf.tile(tf.tensor2d([[1, 0, 1]], undefined, 'bool'),
+        [2, 3])],
+      ['zero reps', () => tf.tile(tf.ones([2, 3]), [0, 2])],
+      ['tf.where with a broadcast scalar', () => {
+        const w = tf.randomNormal([30, 20], 0, 1, 'float32', 4);
+        return tf.where(tf.greater(w, 0), w, tf.scalar(-7));
+      }],
+    ];
+    for (const [name, fn] of cases) {
+      it(`equals the original kernel: ${name}`, () => {
+        const { original, patched } = bothWays(() => tf.tidy(fn));
+        expect(patched.shape).toEqual(original.shape);
+        expect(patched.dtype).toEqual(original.dtype);
+        expect(Array.from(patched.dataSync()))
+          .toEqual(Array.from(original.dataSync()));
+        tf.dispose([original, patched]);
+      });
+    }
+
+    it('repeats the input along each axis', () => {
+      // [[1, 2], [3, 4]] tiled [2, 3]: each row repeated 3 times across,
+      // then the two rows repeated twice down.
+      const tiled = tf.tile(tf.tensor2d([[1, 2], [3, 4]]), [2, 3]);
+      expect(tiled.shape).toEqual([4, 6]);
+      expect(tiled.arraySync()).toEqual([
+        [1, 2, 1, 2, 1, 2],
+        [3, 4, 3, 4, 3, 4],
+        [1, 2, 1, 2, 1, 2],
+        [3, 4, 3, 4, 3, 4],
+      ]);
+      tiled.dispose();
+    });
+
+    it('leaks no tensor and no backend buffer', () => {
+      const x = tf.tensor2d([[1], [2]]);
+      const tensors = tf.memory().numTensors;
+      const buffers = dataIds();
+      tf.tile(x, [3, 5]).dispose();
+      tf.tidy(() => tf.where(tf.greater(x, 1), x, tf.scalar(0))).dispose();
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(dataIds()).toBe(buffers);
+      x.dispose();
+    });
+  });
+
   describe('gather', () => {
     const source = tf.randomUniform([6, 4, 10], -5, 5, 'float32', 11);
 
