@@ -39,7 +39,9 @@ const settings = { batchSize: batch, epochs: 1, seed: 42 };
 await subject.train(data, settings); // warm-up
 
 const start = performance.now();
-const info = await tf.profile(() => subject.train(data, settings));
+const info = await tf.profile(async () => {
+  await subject.train(data, settings);
+});
 const wall = performance.now() - start;
 
 const totals = new Map<string, { ms: number; calls: number }>();
