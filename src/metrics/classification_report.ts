@@ -194,10 +194,9 @@ export function classificationReport(
     return report as ClassificationReportDict;
   }
 
-  const width = Math.max(
-    ...names.map(codePointLength),
-    'weighted avg'.length,
-    digits,
+  const width = names.reduce(
+    (widest, name) => Math.max(widest, codePointLength(name)),
+    Math.max('weighted avg'.length, digits),
   );
   const cell = (value: number): string =>
     ` ${alignRight(formatFixed(value, digits), 9)}`;

@@ -168,6 +168,11 @@ export function fbetaScore(
   yTrue: LabelArray,
   yPred: LabelArray,
   options: PrecisionRecallOptions & { beta: number },
+): number | number[];
+export function fbetaScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: PrecisionRecallOptions & { beta: number },
 ): number | number[] {
   return single(yTrue, yPred, options, 'fbetaScore', 'fScore', true);
 }
@@ -196,6 +201,11 @@ export function f1Score(
   yTrue: LabelArray,
   yPred: LabelArray,
   options?: PrecisionRecallOptions,
+): number | number[];
+export function f1Score(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options?: PrecisionRecallOptions,
 ): number | number[] {
   return single(yTrue, yPred, options, 'f1Score', 'fScore', false);
 }
@@ -215,6 +225,11 @@ export function precisionScore(
   yPred: LabelArray,
   options?: PrecisionRecallOptions & { average?: Average },
 ): number;
+export function precisionScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options?: PrecisionRecallOptions,
+): number | number[];
 export function precisionScore(
   yTrue: LabelArray,
   yPred: LabelArray,
@@ -242,6 +257,11 @@ export function recallScore(
   yTrue: LabelArray,
   yPred: LabelArray,
   options?: PrecisionRecallOptions,
+): number | number[];
+export function recallScore(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options?: PrecisionRecallOptions,
 ): number | number[] {
   return single(yTrue, yPred, options, 'recallScore', 'recall', false);
 }
@@ -264,13 +284,14 @@ function single(
   if (withBeta && opts.beta === undefined) {
     throw optionError('beta', owner, 'a number >= 0', undefined);
   }
-  const warnFor: WarnFor =
-    metric === 'fScore' ? 'f-score' : metric;
   const targets = checkTargets(yTrue, yPred, owner);
   const scores = scoreTargets(
     targets,
-    { ...opts, average: opts.average === undefined ? 'binary' : opts.average,
-      warnFor: [warnFor] },
+    {
+      ...opts,
+      average: opts.average === undefined ? 'binary' : opts.average,
+      warnFor: [metric === 'fScore' ? 'f-score' : metric],
+    },
     null,
     owner,
   );

@@ -7,10 +7,14 @@ export const LOSS_SERIES = ['training', 'validation'] as const;
 /** Above this many classes the heatmap drops the count in each cell. */
 const MAX_CLASSES_WITH_COUNTS = 20;
 
+/** Above this many epochs the loss lines drop the point at each epoch. */
+const MAX_EPOCHS_WITH_POINTS = 20;
+
 /**
  * Vega-Lite spec of a model's loss per epoch: one line for training and,
  * when the model has one, one for validation. Epochs count from 1, as
- * Keras prints them; non-finite losses are left out.
+ * Keras prints them; non-finite losses are left out (the line breaks
+ * there). Each epoch gets a point when there are at most 20.
  */
 export function lossChartSpec(result: ModelResult): TopLevelSpec {
   const values: { epoch: number; loss: number | null; curve: string }[] =
@@ -31,7 +35,12 @@ export function lossChartSpec(result: ModelResult): TopLevelSpec {
     width: 360,
     height: 220,
     data: { values },
-    mark: { type: 'line', point: true },
+    mark: {
+      type: 'line',
+      point:
+        Math.max(result.lossCurve.length, result.valLossCurve?.length ?? 0) <=
+        MAX_EPOCHS_WITH_POINTS,
+    },
     encoding: {
       x: {
         field: 'epoch',
