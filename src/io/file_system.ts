@@ -302,7 +302,13 @@ export interface ModelJsonFile extends ModelPaths {
 export function readModelJson(target: string): ModelJsonFile {
   const { folder, jsonPath } = resolveLoadPaths(target);
   const stat = fs.statSync(jsonPath, { throwIfNoEntry: false });
-  if (stat === undefined || !stat.isFile()) {
+  if (stat !== undefined && !stat.isFile()) {
+    throw new ModelFileError(
+      `No model found: ${jsonPath} is a folder, not a model.json file.`,
+      jsonPath,
+    );
+  }
+  if (stat === undefined) {
     const where = fs.existsSync(folder)
       ? ''
       : ` (the folder ${folder} does not exist either)`;
@@ -488,9 +494,24 @@ function shardFile(folder: string, jsonPath: string, shard: string): string {
     );
   }
   const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (stat === undefined || !stat.isFile()) {
+  if (stat === undefined) {
     throw new ModelFileError(
       `Weight file ${file} named in ${jsonPath} is missing.`,
+      file,
+    );
+  }
+  if (!stat.isFile()) {
+    throw new ModelFileError(
+      `Weight file ${file} named in ${jsonPath} is not a file.`,
+      file,
+    );
+  }
+  // A symbolic link may not lead out of the model folder either.
+  const real = path.relative(fs.realpathSync(folder), fs.realpathSync(file));
+  if (real.startsWith('..') || path.isAbsolute(real)) {
+    throw new ModelFileError(
+      `Weight file ${file} named in ${jsonPath} is a link to a file ` +
+        `outside the model folder; copy the file into the folder instead.`,
       file,
     );
   }
@@ -511,6 +532,17 @@ function checkShardSizes(
   files: string[],
   jsonPath: string,
 ): void {
+  if (files.length === 0) {
+    if (group.weights.length === 0) {
+      return;
+    }
+    throw new ModelFileError(
+      `${jsonPath} lists ${group.weights.length} weights (starting with ` +
+        `'${group.weights[0]!.name}') in a weightsManifest group that ` +
+        `names no weight file.`,
+      jsonPath,
+    );
+  }
   let expected = 0;
   for (const spec of group.weights) {
     const bytes = weightByteLength(spec);

@@ -56,7 +56,7 @@ export interface TrioModel {
  * missing or corrupt, when `userDefinedMetadata.trio` is absent or
  * malformed, or when the metadata does not fit the layers (a class count
  * that differs from the output units, feature names that differ from the
- * input width).
+ * input width), or when a weight holds NaN or infinity.
  */
 export async function loadTrioModel(
   target: string,
@@ -67,6 +67,7 @@ export async function loadTrioModel(
   const model = await loadLayersModel(jsonPath, options);
   try {
     const { nFeatures, units } = checkModelShape(model, metadata, jsonPath);
+    checkFiniteWeights(model, jsonPath);
     return new LoadedTrioModel(
       model, metadata, folder, jsonPath, nFeatures, units,
     );
@@ -112,6 +113,25 @@ function checkModelShape(
     );
   }
   return { nFeatures, units };
+}
+
+/**
+ * Refuses weights holding NaN or infinity: such a model predicts garbage
+ * (one class for every row) without any other sign.
+ */
+function checkFiniteWeights(model: tf.LayersModel, jsonPath: string): void {
+  for (const weight of model.weights) {
+    const values = weight.read().dataSync();
+    const at = values.findIndex((v) => !Number.isFinite(v));
+    if (at !== -1) {
+      throw new ModelFileError(
+        `${jsonPath}: the weight '${weight.originalName}' holds ` +
+          `${values[at]} (element ${at}); the weight file is corrupt or the ` +
+          `model diverged before it was saved.`,
+        jsonPath,
+      );
+    }
+  }
 }
 
 function shapes(tensors: tf.SymbolicTensor[]): string {

@@ -498,6 +498,48 @@ describe('corrupt model files', () => {
     }
   });
 
+  it('names odd manifests and shard files', async () => {
+    const folder = await savedModel();
+    let file = editJson(folder, (json) => {
+      json.weightsManifest[0].paths = [];
+    });
+    expect((await loadError(folder)).message).toMatch(new RegExp(
+      `^${escape(file)} lists 4 weights \\(starting with 'dense_Dense\\d+/` +
+        "kernel'\\) in a weightsManifest group that names no weight file\\.$"));
+    fs.mkdirSync(path.join(folder, 'sub.bin'));
+    file = editJson(folder, (json) => {
+      json.weightsManifest[0].paths = ['sub.bin'];
+    });
+    expect((await loadError(folder)).message).toBe(
+      `Weight file ${folder}/sub.bin named in ${file} is not a file.`);
+    file = editJson(folder, (json) => {
+      json.weightsManifest[0].paths = ['weights.bin'];
+      json.weightsManifest[0].weights.push(
+        { ...json.weightsManifest[0].weights[0] });
+    });
+    expect((await loadError(folder)).message).toMatch(
+      /has a malformed weightsManifest: weight 'dense_Dense\d+\/kernel' is /);
+  });
+
+  it('refuses a shard that links outside the model folder', async () => {
+    const folder = await savedModel();
+    const outside = path.join(tmp, 'elsewhere.bin');
+    fs.renameSync(path.join(folder, 'weights.bin'), outside);
+    fs.symlinkSync(outside, path.join(folder, 'weights.bin'));
+    expect((await loadError(folder)).message).toBe(
+      `Weight file ${folder}/weights.bin named in ${folder}/model.json is ` +
+        'a link to a file outside the model folder; copy the file into the ' +
+        'folder instead.');
+  });
+
+  it('names a model.json that is a folder', async () => {
+    const folder = path.join(tmp, 'odd');
+    fs.mkdirSync(path.join(folder, 'model.json'), { recursive: true });
+    expect((await loadError(folder)).message).toBe(
+      `No model found: ${folder}/model.json is a folder, not a model.json ` +
+        'file.');
+  });
+
   it('gives the same errors through plain tf.loadLayersModel', async () => {
     const folder = await savedModel();
     fs.truncateSync(path.join(folder, 'weights.bin'), 100);

@@ -224,6 +224,19 @@ describe('loadTrioModel refuses', () => {
     }
   });
 
+  it('weights that hold NaN', async () => {
+    const { folder } = await saveWith('softmax', 3, { classes: [0, 1, 2] });
+    const shard = path.join(folder, 'weights.bin');
+    const bytes = fs.readFileSync(shard);
+    // Element 5 of the first kernel (4 x 3) becomes NaN.
+    bytes.writeFloatLE(NaN, 5 * 4);
+    fs.writeFileSync(shard, bytes);
+    expect(await refusal(folder)).toMatch(new RegExp(
+      `^${folder}/model.json: the weight 'dense_Dense\\d+/kernel' holds ` +
+        'NaN \\(element 5\\); the weight file is corrupt or the model ' +
+        'diverged before it was saved\\.$'));
+  });
+
   it('a corrupt model file, with the file error', async () => {
     const { folder } = await saveWith('softmax', 3, { classes: [0, 1, 2] });
     fs.truncateSync(path.join(folder, 'weights.bin'), 10);
