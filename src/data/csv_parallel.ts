@@ -25,17 +25,20 @@ export function defaultWorkers(): number {
  * error in file order is the one thrown.
  *
  * A body with any `"` is parsed on this thread alone, since a quoted
- * field may hold a line end where no cut may fall.
+ * field may hold a line end where no cut may fall. `inThreads` counts
+ * the pieces that worker threads parsed. Bodies under `minBytes` (8 MiB)
+ * are parsed on this thread.
  */
 export async function parseRowsParallel(
   body: Uint8Array,
   firstLine: number,
   spec: RowSpec,
   workers = defaultWorkers(),
-): Promise<ParsedRows> {
+  minBytes = MIN_PARALLEL_BYTES,
+): Promise<ParsedRows & { inThreads?: number }> {
   if (
     workers <= 1 ||
-    body.length < MIN_PARALLEL_BYTES ||
+    body.length < minBytes ||
     Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(0x22)
   ) {
     return parseRows(body, firstLine, spec);
@@ -44,10 +47,13 @@ export async function parseRowsParallel(
   const threads = pieces.slice(1).map((p) => startWorker(p, spec));
   try {
     const results = [parseRows(pieces[0]!.body, pieces[0]!.line, spec)];
+    let inThreads = 0;
     for (const thread of threads) {
-      results.push(await thread.result);
+      const { rows, inThread } = await thread.result;
+      results.push(rows);
+      inThreads += inThread ? 1 : 0;
     }
-    return join(results, spec.columns.length - 1);
+    return { ...join(results, spec.columns.length - 1), inThreads };
   } finally {
     for (const thread of threads) {
       void thread.worker.terminate();
@@ -88,12 +94,13 @@ function cutAtLineEnds(
 
 interface Thread {
   worker: Worker;
-  result: Promise<ParsedRows>;
+  /** `inThread` is false when this thread had to parse the piece. */
+  result: Promise<{ rows: ParsedRows; inThread: boolean }>;
 }
 
 function startWorker(piece: Piece, spec: RowSpec): Thread {
   const worker = newWorker({ body: piece.body, firstLine: piece.line, spec });
-  const result = new Promise<ParsedRows>((resolve, reject) => {
+  const reply = new Promise<ParsedRows>((resolve, reject) => {
     worker.once('message', (m: WorkerReply) => {
       if (m.ok) {
         resolve(m.rows);
@@ -107,14 +114,19 @@ function startWorker(piece: Piece, spec: RowSpec): Thread {
     worker.once('exit', (code) => {
       reject(new Error(`CSV worker thread stopped with exit code ${code}.`));
     });
-  }).catch((error: unknown) => {
-    // Only the data can be wrong: a thread that failed for any other
-    // reason leaves its piece to this thread.
-    if (error instanceof DataError) {
-      throw error;
-    }
-    return parseRows(piece.body, piece.line, spec);
   });
+  const result = reply.then(
+    (rows) => ({ rows, inThread: true }),
+    (error: unknown) => {
+      // Only the data can be wrong: a thread that failed for any other
+      // reason leaves its piece to this thread.
+      if (error instanceof DataError) {
+        throw error;
+      }
+      return { rows: parseRows(piece.body, piece.line, spec),
+        inThread: false };
+    },
+  );
   // A rejection is read in file order; until then it must not count as
   // unhandled.
   result.catch(() => undefined);
