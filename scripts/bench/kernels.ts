@@ -129,7 +129,14 @@ function otherCases(rows: number): Case[] {
   ];
 }
 
+const mnistSized = tf.randomUniform([60000, 784]);
+const sliceCases: Case[] = [32, 200].map((rows) => ({
+  name: `slice ${rows} rows of [60000,784]`,
+  fn: () => tf.slice(mnistSized, [rows * 7, 0], [rows, 784]),
+}));
+
 const cases: Case[] = [
+  ...sliceCases,
   ...matMulCases(200, 784, 128),
   ...matMulCases(32, 784, 128),
   ...matMulCases(10000, 784, 128),
