@@ -703,7 +703,7 @@ export class MLPClassifier implements MLPClassifierOptions {
           });
           const now = Date.now();
           if (reporter.progress !== undefined &&
-              (now - lastProgress >= PROGRESS_MS || step === steps - 1)) {
+              (now - lastProgress >= PROGRESS_MS || step === 0)) {
             lastProgress = now;
             reporter.progress({
               ...(control.model === undefined ? {} : { model: control.model }),
@@ -728,11 +728,14 @@ export class MLPClassifier implements MLPClassifierOptions {
         const [sum, ok, bad, badLoss] = [lossSum, healthy, failStep, failLoss]
           .map((v) => v.dataSync()[0]!);
         if (!ok) {
+          const why = Number.isFinite(badLoss)
+            ? `its update made the weights non-finite (loss ${badLoss})`
+            : `the loss became ${badLoss}`;
           throw new DivergenceError(
-            `Training diverged: the loss became ${badLoss} at epoch ` +
-              `${this.nIter! + 1}, step ${bad + 1} of ${steps}. The ` +
-              'weights from before that step are kept. Lower ' +
-              'learningRateInit or scale the features.',
+            `Training diverged at epoch ${this.nIter! + 1}, step ` +
+              `${bad + 1} of ${steps}: ${why}. The weights from before ` +
+              'that step are kept. Lower learningRateInit or scale the ' +
+              'features.',
             this.nIter! + 1, bad + 1);
         }
         if (aborted) {

@@ -88,7 +88,9 @@ export function dataOf(run: SklearnRun): {
 }
 
 /** A run's Python arguments as camelCase constructor options. */
-export function optionsOf(run: { args: Record<string, unknown> }): MLPClassifierOptions {
+export function optionsOf(
+  run: { args: Record<string, unknown> },
+): MLPClassifierOptions {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(run.args)) {
     out[camelName(key)!] = value;

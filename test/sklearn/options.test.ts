@@ -44,7 +44,8 @@ describe('option validation follows scikit-learn 1.2 messages', () => {
     });
 
   it('covers every option except the booleans in the fixture', () => {
-    const covered = new Set(fixture.bad_options.map((c) => camelName(c.option)));
+    const covered = new Set(
+      fixture.bad_options.map((c) => camelName(c.option)));
     const booleans = ['shuffle', 'verbose', 'warmStart', 'nesterovsMomentum',
       'earlyStopping'];
     for (const name of PARAM_NAMES) {

@@ -1,0 +1,275 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  ConvergenceWarning,
+  DataError,
+  DivergenceError,
+  NotFittedError,
+  NotSupportedError,
+  ShapeError,
+} from '../../src/errors.js';
+import { mnistMatrix } from '../../src/data/mnist.js';
+import { MemoryReporter } from '../../src/reporter.js';
+import { MLPClassifier } from '../../src/sklearn/mlp_classifier.js';
+import { datasets, fixture, maxRelativeError, optionsOf } from './helpers.js';
+
+const iris = datasets.iris!;
+
+describe('partialFit', () => {
+  const pf = fixture.partial_fit;
+
+  it('matches scikit-learn when the first batch lacks a class', async () => {
+    // Expected losses, t and n_iter after each call: scikit-learn 1.2.1
+    // (scripts/fixtures/sklearn_mlp.py, partial_fit_run).
+    const clf = new MLPClassifier(optionsOf(pf));
+    const losses: number[] = [];
+    const calls = Array.from({ length: pf.repeat }, () => pf.batches).flat();
+    for (const [i, batch] of calls.entries()) {
+      const x = batch.map((r) => iris.x_train[r]!);
+      const y = batch.map((r) => iris.y_train[r]!);
+      if (i === 0) {
+        expect(new Set(y).has(2)).toBe(false);
+        await clf.partialFit(x, y, [0, 1, 2]);
+        expect(clf.classes).toEqual([0, 1, 2]);
+        expect(clf.nOutputs).toBe(3);
+      } else {
+        await clf.partialFit(x, y);
+      }
+      losses.push(clf.loss!);
+      expect(clf.t).toBe(pf.t[i]);
+      expect(clf.nIter).toBe(pf.n_iter[i]);
+    }
+    expect(maxRelativeError(losses, pf.losses)).toBeLessThan(1e-4);
+    expect(clf.score(iris.x_test, iris.y_test))
+      .toBeCloseTo(pf.test_accuracy, 6);
+    const proba = clf.predictProba(iris.x_test.slice(0, 5));
+    pf.predict_proba_head.flat().forEach((p, i) => {
+      expect(Math.abs(proba.data[i]! - p)).toBeLessThan(1e-3);
+    });
+    clf.dispose();
+  });
+
+  it('needs classes on the first call', async () => {
+    const clf = new MLPClassifier();
+    await expect(clf.partialFit(iris.x_train, iris.y_train)).rejects.toThrow(
+      new DataError('classes must be passed on the first call to ' +
+        'partial_fit.'));
+  });
+
+  it('refuses labels outside classes and changed classes', async () => {
+    const clf = new MLPClassifier({ randomState: 0 });
+    await clf.partialFit([[0, 1]], [1], [1, 2]);
+    await expect(clf.partialFit([[0, 1]], [3])).rejects.toThrow(
+      "`y` has classes not in `self.classes_`. `self.classes_` has [1 2]. " +
+        "'y' has [3].");
+    await expect(clf.partialFit([[0, 1]], [1], [1, 2, 3])).rejects.toThrow(
+      '`classes=[1 2 3]` is not the same as on last call to partial_fit, ' +
+        'was: [1 2]');
+    clf.dispose();
+  });
+
+  it('is not available for lbfgs', async () => {
+    const clf = new MLPClassifier({ solver: 'lbfgs' });
+    await expect(clf.partialFit([[0]], [0], [0, 1])).rejects.toThrow(
+      new NotSupportedError('partial_fit is only available for stochastic ' +
+        'optimizers. lbfgs is not stochastic.'));
+  });
+});
+
+describe('labels', () => {
+  it('binary string labels: two probability columns, labels back', async () => {
+    // A 1-D problem a logistic unit separates: x < 0 is 'no'.
+    const x = [[-2], [-1.5], [-1], [-0.5], [0.5], [1], [1.5], [2]];
+    const y = ['no', 'no', 'no', 'no', 'yes', 'yes', 'yes', 'yes'];
+    const clf = new MLPClassifier({ hiddenLayerSizes: [4], solver: 'lbfgs',
+      randomState: 0 });
+    await clf.fit(x, y);
+    expect(clf.classes).toEqual(['no', 'yes']);
+    expect(clf.nOutputs).toBe(1);
+    expect(clf.outActivation).toBe('logistic');
+    expect(clf.predict([[-3], [3]])).toEqual(['no', 'yes']);
+    const proba = clf.predictProba([[-3], [3]]);
+    expect(proba.cols).toBe(2);
+    // Columns are [1 - p, p]: each row sums to one.
+    expect(proba.data[0]! + proba.data[1]!).toBeCloseTo(1, 6);
+    expect(proba.data[0]!).toBeGreaterThan(0.5);
+    expect(proba.data[3]!).toBeGreaterThan(0.5);
+    const log = clf.predictLogProba([[-3]]);
+    expect(log.data[0]!).toBeCloseTo(Math.log(proba.data[0]!), 5);
+    expect(clf.score(x, y)).toBe(1);
+    clf.dispose();
+  });
+
+  it('sorts numeric classes by value, not as text', async () => {
+    const clf = new MLPClassifier({ maxIter: 2, randomState: 0 });
+    await clf.fit([[0], [1], [2], [3]], [10, 9, 100, 9]);
+    expect(clf.classes).toEqual([9, 10, 100]);
+    clf.dispose();
+  });
+
+  it('refuses one class, mixed types and NaN labels', async () => {
+    const clf = new MLPClassifier({ maxIter: 1 });
+    await expect(clf.fit([[0], [1]], [4, 4])).rejects.toThrow(
+      'MLPClassifier needs at least 2 classes in y; got only [4].');
+    await expect(clf.fit([[0], [1]], [1, 'a'] as never)).rejects.toThrow(
+      'y mixes numbers and strings (element 1 is "a")');
+    await expect(clf.fit([[0], [1]], [1, Number.NaN])).rejects.toThrow(
+      'y must hold finite numbers or strings; element 1 is NaN.');
+  });
+});
+
+describe('input checks', () => {
+  it('predict before fit is NotFittedError', () => {
+    const clf = new MLPClassifier();
+    expect(() => clf.predict([[0]])).toThrow(NotFittedError);
+    expect(() => clf.predict([[0]])).toThrow(
+      "This MLPClassifier instance is not fitted yet. Call 'fit' with " +
+        'appropriate arguments before using this estimator.');
+  });
+
+  it('names wrong feature counts, sample counts and NaN cells', async () => {
+    const clf = new MLPClassifier({ maxIter: 3, randomState: 0 });
+    await clf.fit(iris.x_train, iris.y_train);
+    expect(() => clf.predict([[1, 2, 3]])).toThrow(ShapeError);
+    expect(() => clf.predict([[1, 2, 3]])).toThrow(
+      'X has 3 features, but MLPClassifier is expecting 4 features as ' +
+        'input.');
+    await expect(clf.fit([[1], [2]], [0])).rejects.toThrow(
+      'Found input variables with inconsistent numbers of samples: [2, 1].');
+    await expect(clf.fit([[1, 2], [3, Number.NaN]], [0, 1])).rejects.toThrow(
+      'Input X contains NaN (row 1, column 1).');
+    clf.dispose();
+  });
+});
+
+describe('training', () => {
+  it('warns and clips a batch size larger than the data', async () => {
+    const reporter = new MemoryReporter();
+    const clf = new MLPClassifier({ batchSize: 1000, maxIter: 1,
+      randomState: 0, reporter });
+    await clf.fit(iris.x_train, iris.y_train);
+    expect(reporter.warnings.map((w) => w.message)).toEqual([
+      'Got `batch_size` less than 1 or larger than sample size. It is ' +
+        'going to be clipped',
+      "Stochastic Optimizer: Maximum iterations (1) reached and the " +
+        "optimization hasn't converged yet.",
+    ]);
+    expect(reporter.warnings[1]).toBeInstanceOf(ConvergenceWarning);
+    expect(clf.lastWarnings.length).toBe(2);
+    clf.dispose();
+  });
+
+  it('warmStart continues the loss curve and the epoch count', async () => {
+    // With warm start scikit-learn keeps n_iter_, t_ and loss_curve_ and
+    // runs max_iter more epochs (the warning only fires when n_iter_
+    // equals max_iter exactly, so not on the second call).
+    const reporter = new MemoryReporter();
+    const clf = new MLPClassifier({ warmStart: true, maxIter: 4,
+      randomState: 0, reporter });
+    await clf.fit(iris.x_train, iris.y_train);
+    const first = [...clf.lossCurve!];
+    await clf.fit(iris.x_train, iris.y_train);
+    expect(clf.nIter).toBe(8);
+    expect(clf.t).toBe(8 * iris.y_train.length);
+    expect(clf.lossCurve!.slice(0, 4)).toEqual(first);
+    expect(clf.lossCurve!.length).toBe(8);
+    expect(reporter.warnings.length).toBe(1);
+    await expect(clf.fit(iris.x_train, iris.y_train.map((v) => v % 2)))
+      .rejects.toThrow('warm_start can only be used where `y` has the same ' +
+        'classes as in the previous call to fit. Previously got [0 1 2], ' +
+        '`y` has [0 1]');
+    clf.dispose();
+  });
+
+  it('a new fit without warmStart starts over from the same weights',
+    async () => {
+      const clf = new MLPClassifier({ maxIter: 3, randomState: 5 });
+      await clf.fit(iris.x_train, iris.y_train);
+      const first = [...clf.lossCurve!];
+      await clf.fit(iris.x_train, iris.y_train);
+      expect(clf.lossCurve).toEqual(first);
+      expect(clf.nIter).toBe(3);
+      clf.dispose();
+    });
+
+  it('stops at once on a diverging loss, keeping finite weights', async () => {
+    // Unscaled 0-255 MNIST pixels with plain SGD at rate 1 blow up within
+    // two epochs (identity units, so nothing saturates).
+    const { x, y } = mnistMatrix('train', { limit: 500, scale: 1 });
+    const clf = new MLPClassifier({ solver: 'sgd', learningRateInit: 1,
+      activation: 'identity', hiddenLayerSizes: [16], maxIter: 20,
+      randomState: 0 });
+    const err = await clf.fit(x, y).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DivergenceError);
+    const d = err as DivergenceError;
+    expect(d.message).toMatch(new RegExp(
+      `^Training diverged at epoch ${d.epoch}, step ${d.step} of 3: ` +
+        '(the loss became (NaN|Infinity)|its update made the weights ' +
+        'non-finite \\(loss [-+.e\\d]+\\))\\. The weights from before that ' +
+        'step are kept\\.'));
+    expect(d.epoch).toBeGreaterThanOrEqual(1);
+    for (const c of clf.coefs) {
+      expect(c.data.every(Number.isFinite)).toBe(true);
+    }
+    expect(clf.lossCurve!.length).toBe(d.epoch - 1);
+    clf.dispose();
+  });
+
+  it('verbose without a reporter writes to the console', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
+    const error = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    try {
+      const clf = new MLPClassifier({ verbose: true, maxIter: 2,
+        randomState: 0 });
+      await clf.fit(iris.x_train, iris.y_train);
+      const text = write.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toMatch(/^Iteration 1, loss = \d+\.\d{8}\nIteration 2, /);
+      expect(error.mock.calls.map((c) => String(c[0])).join('')).toBe(
+        'ConvergenceWarning: Stochastic Optimizer: Maximum iterations (2) ' +
+          "reached and the optimization hasn't converged yet.\n");
+      clf.dispose();
+    } finally {
+      write.mockRestore();
+      error.mockRestore();
+    }
+  });
+
+  it('stops after the current step when the signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const reporter = new MemoryReporter();
+    const clf = new MLPClassifier({ maxIter: 50, batchSize: 10,
+      randomState: 0, reporter });
+    await clf.fit(iris.x_train, iris.y_train,
+      { signal: controller.signal, model: 'm' });
+    // The first step ran, then the epoch ended early and was not counted.
+    expect(clf.nIter).toBe(0);
+    expect(reporter.warnings.map((w) => w.message))
+      .toEqual(['Training interrupted by user.']);
+    expect(clf.predict(iris.x_test).length).toBe(iris.x_test.length);
+    expect(reporter.events[0]).toMatchObject({ model: 'm', epoch: 1,
+      step: 1, steps: 12 });
+    clf.dispose();
+  });
+
+  it('reports progress with the loss at each epoch end', async () => {
+    const reporter = new MemoryReporter();
+    const clf = new MLPClassifier({ maxIter: 3, randomState: 0, reporter });
+    await clf.fit(iris.x_train, iris.y_train);
+    const ends = reporter.events.filter((e) => e.logs.loss !== undefined);
+    expect(ends.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(ends.map((e) => e.logs.loss)).toEqual(clf.lossCurve);
+    clf.dispose();
+  });
+
+  it('coefs and intercepts have scikit-learn shapes', async () => {
+    const clf = new MLPClassifier({ hiddenLayerSizes: [5, 3], maxIter: 1,
+      randomState: 0 });
+    await clf.fit(iris.x_train, iris.y_train);
+    expect(clf.coefs.map((c) => [c.rows, c.cols]))
+      .toEqual([[4, 5], [5, 3], [3, 3]]);
+    expect(clf.intercepts.map((b) => b.length)).toEqual([5, 3, 3]);
+    expect(clf.nLayers).toBe(4);
+    expect(clf.nFeaturesIn).toBe(4);
+    clf.dispose();
+  });
+});
