@@ -102,7 +102,13 @@ function handle(
     return;
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const pathname = decodeURIComponent(url.pathname);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    send(res, 400, 'text/plain', 'Malformed URL.');
+    return;
+  }
   if (pathname === '/digits.json') {
     const count = clamp(Number(url.searchParams.get('count') ?? 10), 1, 100);
     const offset = clamp(Number(url.searchParams.get('offset') ?? 0), 0,

@@ -70,7 +70,8 @@ export function normalizeUserPath(
     ? target.slice('file://'.length)
     : target;
   if (platform === 'win32') {
-    return path.win32.resolve(bare);
+    // `file:///C:/m` leaves `/C:/m`; the drive letter starts the path.
+    return path.win32.resolve(bare.replace(/^\/(?=[A-Za-z]:)/, ''));
   }
   if (DRIVE_PATH.test(bare) || UNC_PATH.test(bare)) {
     throw new ModelFileError(

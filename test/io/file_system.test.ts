@@ -93,6 +93,8 @@ describe('normalizeUserPath', () => {
   it('uses Windows rules on win32', () => {
     expect(normalizeUserPath('C:\\models\\m', 'win32')).toBe('C:\\models\\m');
     expect(normalizeUserPath('C:/models/m/', 'win32')).toBe('C:\\models\\m');
+    expect(normalizeUserPath('file:///C:/models/m', 'win32'))
+      .toBe('C:\\models\\m');
   });
 
   it('refuses an empty path', () => {
