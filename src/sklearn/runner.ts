@@ -61,13 +61,32 @@ function trained(
   data: TrainingData,
   _context: RunContext,
 ): TrainedModel {
+  // Labels are class indices; a class absent from the training rows has
+  // no output unit, so map the model's columns back to data.classes.
+  const seen = (clf.classes ?? []) as number[];
+  const k = data.classes.length;
   return {
     epochs: clf.nIter ?? 0,
     lossCurve: [...(clf.lossCurve ?? [])],
-    predict: (x) => clf.predictIndex(x),
-    predictProba: (x) => clf.predictProba(x).data,
+    predict: (x) => Int32Array.from(clf.predictIndex(x), (i) => seen[i]!),
+    predictProba: (x) => {
+      const proba = clf.predictProba(x);
+      if (proba.cols === k) {
+        return proba.data;
+      }
+      const out = new Float32Array(proba.rows * k);
+      for (let r = 0; r < proba.rows; r++) {
+        seen.forEach((c, j) => {
+          out[r * k + c] = proba.data[r * proba.cols + j]!;
+        });
+      }
+      return out;
+    },
     toLayersModel: () => clf.toLayersModel(),
-    metadata: () => ({ ...clf.metadata(), classes: [...data.classes] }),
+    metadata: () => ({
+      ...clf.metadata(),
+      classes: seen.map((c) => data.classes[c]!),
+    }),
     dispose: () => clf.dispose(),
   };
 }

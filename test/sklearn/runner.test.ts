@@ -120,6 +120,24 @@ describe('sklearnEntry.run', () => {
     trained.dispose();
   });
 
+  it('maps outputs back when a class is absent from training', async () => {
+    // Iris labels 0, 1, 2 stand for classes a, b, d; class c (index 2)
+    // has no rows, so the model has three outputs, not four.
+    const y = Int32Array.from(iris.y_train, (v) => (v === 2 ? 3 : v));
+    const trained = await sklearnEntry.run({ args: { max_iter: 5 } },
+      'models[0]', { x: train.x, y, classes: ['a', 'b', 'c', 'd'] },
+      { reporter: new MemoryReporter(), model: 'sk', seed: 0 });
+    const predicted = Array.from(trained.predict(test));
+    expect(predicted.every((p) => [0, 1, 3].includes(p))).toBe(true);
+    const proba = trained.predictProba(test);
+    expect(proba.length).toBe(test.rows * 4);
+    for (let r = 0; r < test.rows; r++) {
+      expect(proba[r * 4 + 2]).toBe(0);
+    }
+    expect(trained.metadata().classes).toEqual(['a', 'b', 'd']);
+    trained.dispose();
+  });
+
   it('stops when the signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort();
