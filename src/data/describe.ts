@@ -143,7 +143,8 @@ const DESCRIBE_ROWS = [
 /**
  * `describe()` as pandas prints it. With more than `maxColumns` columns,
  * the first `maxColumns` are shown followed by `...` and pandas's
- * `[8 rows x N columns]` line.
+ * `[8 rows x N columns]` line. Differs from pandas: a wide table shows
+ * its first columns rather than the first and last few.
  *
  * @param options.maxColumns Default 20.
  */
@@ -152,16 +153,14 @@ export function formatDescribe(
   options: { maxColumns?: number } = {},
 ): string {
   const shown = summaries.slice(0, options.maxColumns ?? 20);
-  const cells = shown.map((s) =>
-    formatFloats(DESCRIBE_ROWS.map(([, key]) => s[key])),
-  );
+  const columns = shown.map((summary) => ({
+    name: summary.name,
+    cells: formatFloats(DESCRIBE_ROWS.map(([, key]) => summary[key]))
+      .map(slot),
+    numeric: true,
+  }));
   const index = DESCRIBE_ROWS.map(([label]) => label);
-  const text = layout(
-    index,
-    shown.map((s) => s.name),
-    cells,
-    shown.length < summaries.length,
-  );
+  const text = layout(index, columns, shown.length < summaries.length);
   return shown.length < summaries.length
     ? `${text}\n\n[8 rows x ${summaries.length} columns]`
     : text;
@@ -180,21 +179,21 @@ export function formatHead(
 ): string {
   const rows = Math.min(options.rows ?? 5, table.x.rows);
   const columns = fileColumns(table).slice(0, options.columns ?? 20);
-  const cells = columns.map((column) => {
-    const first = column.value(0);
-    if (typeof first === 'string') {
-      return range(rows).map((i) => String(column.value(i)));
+  const printed = columns.map((column): PrintColumn => {
+    const values = range(rows).map((i) => column.value(i));
+    if (typeof values[0] === 'string') {
+      return { name: column.name, cells: values.map((v) => ` ${v}`),
+        numeric: false };
     }
+    const numbers = values as number[];
     const whole = wholeColumn(column.value, table.x.rows);
-    const values = range(rows).map((i) => column.value(i) as number);
-    return whole ? values.map((v) => String(v)) : formatFloats(values);
+    return {
+      name: column.name,
+      cells: whole ? numbers.map(String) : formatFloats(numbers).map(slot),
+      numeric: true,
+    };
   });
-  return layout(
-    range(rows).map(String),
-    columns.map((c) => c.name),
-    cells,
-    false,
-  );
+  return layout(range(rows).map(String), printed, false);
 }
 
 /**
@@ -209,6 +208,7 @@ export function formatValueCounts(
   const values = counts.map((c) => String(c.count));
   const keyWidth = Math.max(...keys.map((k) => k.length));
   const valueWidth = Math.max(...values.map((v) => v.length));
+  // pandas: the index, three spaces, the count in a sign slot.
   const lines = keys.map(
     (k, i) => `${k.padEnd(keyWidth)}    ${values[i]!.padStart(valueWidth)}`,
   );
@@ -262,30 +262,46 @@ function exponent(v: number): string {
   return `${mantissa}e${sign}${power!.replace(/^[+-]/, '').padStart(2, '0')}`;
 }
 
+/** A column as pandas prints it: a name and its cells, already formatted. */
+interface PrintColumn {
+  name: string;
+  cells: string[];
+  /** Numeric columns get a sign slot before their name. */
+  numeric: boolean;
+}
+
+/** A float's sign slot: a space unless the text starts with '-'. */
+function slot(text: string): string {
+  return text.startsWith('-') ? text : ` ${text}`;
+}
+
 /**
- * pandas's table layout: the index left-aligned, each column right-aligned
- * to its widest cell or name, two spaces between columns.
+ * pandas's table layout (`DataFrame.to_string`): the index left-aligned;
+ * each column right-aligned to its widest cell or name; one space between
+ * columns. Float and string cells and the names of numeric columns carry
+ * a leading space, as pandas gives them.
  */
 function layout(
   index: readonly string[],
-  names: readonly string[],
-  cells: readonly (readonly string[])[],
+  columns: readonly PrintColumn[],
   more: boolean,
 ): string {
+  const names = columns.map((c) => (c.numeric ? ` ${c.name}` : c.name));
   const indexWidth = Math.max(0, ...index.map((s) => s.length));
-  const widths = names.map((name, j) =>
-    Math.max(name.length, ...cells[j]!.map((c) => c.length)),
+  const widths = columns.map((c, j) =>
+    Math.max(names[j]!.length, ...c.cells.map((cell) => cell.length)),
   );
-  const tail = more ? '  ...' : '';
+  const tail = more ? ' ...' : '';
   const lines = [
     ' '.repeat(indexWidth) +
-      names.map((n, j) => `  ${n.padStart(widths[j]!)}`).join('') +
+      names.map((n, j) => ` ${n.padStart(widths[j]!)}`).join('') +
       tail,
   ];
   index.forEach((label, i) => {
     lines.push(
       label.padEnd(indexWidth) +
-        cells.map((c, j) => `  ${c[i]!.padStart(widths[j]!)}`).join('') +
+        columns.map((c, j) => ` ${c.cells[i]!.padStart(widths[j]!)}`)
+          .join('') +
         tail,
     );
   });
