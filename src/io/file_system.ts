@@ -119,7 +119,7 @@ export function resolveSavePaths(target: string): ModelPaths {
 export function resolveLoadPaths(target: string): ModelPaths {
   const resolved = normalizeUserPath(target);
   const isJsonName = resolved.toLowerCase().endsWith('.json');
-  const stat = fs.statSync(resolved, { throwIfNoEntry: false });
+  const stat = statIfExists(resolved);
   if ((stat !== undefined && stat.isFile()) ||
       (stat === undefined && isJsonName)) {
     return { folder: path.dirname(resolved), jsonPath: resolved };
@@ -180,16 +180,20 @@ export function fileSystemSaver(
         : { userDefinedMetadata: artifacts.userDefinedMetadata }),
     };
     const parent = path.dirname(folder);
-    fs.mkdirSync(parent, { recursive: true });
     const base = path.basename(folder);
-    const tmp = fs.mkdtempSync(path.join(parent, `.${base}.tmp-`));
+    let tmp: string | undefined;
     try {
+      fs.mkdirSync(parent, { recursive: true });
+      tmp = fs.mkdtempSync(path.join(parent, `.${base}.tmp-`));
       writeFileSynced(path.join(tmp, WEIGHTS_BIN), Buffer.from(weightData));
       writeFileSynced(path.join(tmp, MODEL_JSON), JSON.stringify(modelJson));
       moveIntoPlace(tmp, folder, existing);
     } catch (err) {
-      fs.rmSync(tmp, { recursive: true, force: true });
-      throw err;
+      if (tmp !== undefined) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+      throw fileSystemError(err, `Cannot save the model at ${folder}`,
+        folder);
     }
     return {
       modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts),
@@ -205,8 +209,20 @@ function checkSaveTarget(
   jsonPath: string,
   options: SaveOptions,
 ): SaveTargetState {
-  const stat = fs.statSync(folder, { throwIfNoEntry: false });
+  const stat = statIfExists(folder);
   if (stat === undefined) {
+    // The first existing folder above must be a folder, not a file.
+    let above = path.dirname(folder);
+    while (statIfExists(above) === undefined && above !== path.dirname(above)) {
+      above = path.dirname(above);
+    }
+    if (!statIfExists(above)?.isDirectory()) {
+      throw new ModelFileError(
+        `Cannot save the model at ${folder}: ${above} is a file, not a ` +
+          `folder.`,
+        above,
+      );
+    }
     return 'absent';
   }
   if (!stat.isDirectory()) {
@@ -247,6 +263,44 @@ function checkSaveTarget(
   return 'model';
 }
 
+/**
+ * `fs.statSync`, or undefined when nothing is there (also when a part of
+ * the path is a file, which `throwIfNoEntry` does not cover).
+ */
+function statIfExists(target: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(target, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      return undefined;
+    }
+    throw fileSystemError(err, `Cannot inspect ${target}`, target);
+  }
+}
+
+/**
+ * A `ModelFileError` for an operating-system failure (no permission, disk
+ * full, a file where a folder should be, another process saving to the
+ * same place...); other errors pass through unchanged.
+ */
+function fileSystemError(err: unknown, what: string, file: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || err instanceof ModelFileError) {
+    return err;
+  }
+  const reason: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'the disk is full',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EROFS: 'the file system is read-only',
+  };
+  return new ModelFileError(
+    `${what}: ${reason[code] ?? (err as Error).message} (${code}).`,
+    file,
+  );
+}
+
 function writeFileSynced(file: string, data: string | Buffer): void {
   const fd = fs.openSync(file, 'wx');
   try {
@@ -271,7 +325,19 @@ function moveIntoPlace(
     fs.rmdirSync(folder);
   }
   if (existing !== 'model') {
-    fs.renameSync(tmp, folder);
+    try {
+      fs.renameSync(tmp, folder);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTEMPTY') {
+        throw new ModelFileError(
+          `Cannot save the model at ${folder}: another process created ` +
+            `it while this model was being written.`,
+          folder,
+        );
+      }
+      throw err;
+    }
     return;
   }
   const aside = fs.mkdtempSync(
@@ -302,7 +368,7 @@ export interface ModelJsonFile extends ModelPaths {
  */
 export function readModelJson(target: string): ModelJsonFile {
   const { folder, jsonPath } = resolveLoadPaths(target);
-  const stat = fs.statSync(jsonPath, { throwIfNoEntry: false });
+  const stat = statIfExists(jsonPath);
   if (stat !== undefined && !stat.isFile()) {
     throw new ModelFileError(
       `No model found: ${jsonPath} is a folder, not a model.json file.`,
@@ -318,7 +384,12 @@ export function readModelJson(target: string): ModelJsonFile {
       jsonPath,
     );
   }
-  const text = fs.readFileSync(jsonPath, 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(jsonPath, 'utf8');
+  } catch (err) {
+    throw fileSystemError(err, `Cannot read ${jsonPath}`, jsonPath);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -461,7 +532,9 @@ export function fileSystemLoader(
       const buffers: ArrayBuffer[] = [];
       for (const { files } of groups) {
         for (const file of files) {
-          const buf = await fs.promises.readFile(file);
+          const buf = await fs.promises.readFile(file).catch((err) => {
+            throw fileSystemError(err, `Cannot read ${file}`, file);
+          });
           buffers.push(
             buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
           );
@@ -494,7 +567,7 @@ function shardFile(folder: string, jsonPath: string, shard: string): string {
       jsonPath,
     );
   }
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  const stat = statIfExists(file);
   if (stat === undefined) {
     throw new ModelFileError(
       `Weight file ${file} named in ${jsonPath} is missing.`,

@@ -258,6 +258,21 @@ describe('overwriting', () => {
   });
 });
 
+describe('operating-system failures', () => {
+  it('name the path when a parent is a file', async () => {
+    const file = path.join(tmp, 'plain-file');
+    fs.writeFileSync(file, 'x');
+    const model = denseModel([6, 5, 3]);
+    await expect(saveLayersModel(model, path.join(file, 'm', 'n'))).rejects
+      .toThrow(`Cannot save the model at ${file}/m/n: ${file} is a file, ` +
+        'not a folder.');
+    model.dispose();
+    expect((await loadError(path.join(file, 'm'))).message).toBe(
+      `No model found: ${file}/m/model.json does not exist (the folder ` +
+        `${file}/m does not exist either).`);
+  });
+});
+
 describe('a failing write', () => {
   /** Artifacts whose metadata JSON.stringify cannot encode. */
   async function badArtifacts(): Promise<tf.io.ModelArtifacts> {
