@@ -1,0 +1,22 @@
+import type * as tf from '@tensorflow/tfjs';
+import { Layer } from './layer.js';
+
+/**
+ * A tfjs layer from a model that was not built by this facade (a plain
+ * tfjs model loaded with `models.loadModel`): it shows in `summary()` and
+ * trains, but has no Keras options of its own.
+ */
+export class WrappedLayer extends Layer {
+  constructor(tfLayer: tf.layers.Layer) {
+    super(tfLayer.getClassName(), { name: tfLayer.name });
+    this.attach(tfLayer);
+  }
+
+  protected createTfLayer(): tf.layers.Layer {
+    return this.tf;
+  }
+
+  protected pythonOptions() {
+    return {};
+  }
+}

@@ -1,0 +1,864 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  DataError,
+  DivergenceError,
+  ShapeError,
+  TrioError,
+} from '../errors.js';
+import { saveLayersModel } from '../io/file_system.js';
+import { METADATA_KEY, type TrioMetadata } from '../io/metadata.js';
+import { optionError } from '../util/options.js';
+import { callable } from './callable.js';
+import {
+  CallbackList,
+  type CallbackHooks,
+  type CallbackModel,
+  type FitParams,
+  type Logs,
+} from './callbacks/callback.js';
+import { History } from './callbacks/history.js';
+import {
+  checkSameSamples,
+  featuresTensor,
+  sliceSamples,
+  targetsTensor,
+  type FeaturesLike,
+  type TargetsLike,
+} from './data.js';
+import {
+  checkFitOptions,
+  EVALUATE_OPTIONS,
+  PREDICT_OPTIONS,
+  type EvaluateOptions,
+  type FitOptions,
+  type PredictOptions,
+  type Verbose,
+} from './fit_options.js';
+import { InputSpec } from './layers/input.js';
+import { Layer } from './layers/layer.js';
+import { getLoss, type Loss, type LossIdentifier } from './losses.js';
+import {
+  checkMetrics,
+  getMetric,
+  type Metric,
+  type MetricIdentifier,
+} from './metrics.js';
+import { reserveName, uniqueName } from './naming.js';
+import { checkOptions, text } from './option_specs.js';
+import {
+  getOptimizer,
+  KerasOptimizer,
+  optimizerConfig,
+  type OptimizerIdentifier,
+} from './optimizers/index.js';
+import { Progbar, ProgbarReporter, sortedEntries } from './progbar_reporter.js';
+import { ReporterLogger } from './reporter_logger.js';
+import { shuffleGenerator } from './random_seed.js';
+import {
+  formatSummary,
+  type SummaryOptions,
+  type SummaryRow,
+} from './summary.js';
+import { silentLogger, type TrainingLogger } from './training_logger.js';
+
+export interface SequentialOptions {
+  /** Model name. @default 'sequential' (then 'sequential_1', ...) */
+  name?: string;
+}
+
+export interface CompileOptions {
+  /**
+   * `'adam'`, `'sgd'`, `'rmsprop'` (Keras's defaults) or an optimizer
+   * object. @default 'rmsprop' (as Keras)
+   */
+  optimizer?: OptimizerIdentifier;
+  /** A Python loss name, a `losses.*` object or a function. */
+  loss: LossIdentifier;
+  /** Python metric names (`['accuracy']`) or `metrics.*` objects. */
+  metrics?: MetricIdentifier[];
+}
+
+const COMPILE_OPTIONS = {
+  optimizer: { expected: 'an optimizer', test: () => true },
+  loss: { expected: 'a loss', test: () => true },
+  metrics: { expected: 'a list of metrics', test: () => true },
+};
+
+export interface SaveOptions {
+  /** Replace an existing model at `path`. @default false */
+  overwrite?: boolean;
+}
+
+interface Compiled {
+  optimizer: tf.Optimizer;
+  /** We made the optimizer from a string and dispose it with the model. */
+  ownsOptimizer: boolean;
+  loss: Loss;
+  metricIds: MetricIdentifier[];
+  /** Python form, for saved metadata. */
+  config: Record<string, unknown>;
+}
+
+/** Seconds between yields to the event loop during fit (for signals). */
+const YIELD_EVERY = 0.05;
+
+/**
+ * A linear stack of layers, as `keras.Sequential`, training through
+ * tfjs-layers with Keras's defaults, names, optimizers and outputs.
+ *
+ * ```ts
+ * const model = keras.Sequential([
+ *   layers.Dense(128, {activation: 'relu', inputShape: [784]}),
+ *   layers.Dense(64, {activation: 'relu'}),
+ *   layers.Dense(10, {activation: 'softmax'}),
+ * ]);
+ * model.compile({optimizer: 'adam',
+ *   loss: 'sparse_categorical_crossentropy', metrics: ['accuracy']});
+ * await model.fit(xTrain, yTrain, {epochs: 50, batchSize: 10000,
+ *   validationData: [xTest, yTest]});
+ * const [loss, accuracy] = model.evaluate(xTest, yTest);
+ * ```
+ * Python: `keras.Sequential(layers=None, trainable=True, name=None)`.
+ */
+export class SequentialModel implements CallbackModel {
+  readonly name: string;
+  /** The layers, without the `Input`. */
+  readonly layers: Layer[] = [];
+  /** Set by a callback to stop after the current epoch. */
+  stopTraining = false;
+  /** The History of the last `fit`. */
+  history: History | undefined;
+  private input: InputSpec | undefined;
+  private model: tf.Sequential | undefined;
+  private compiled: Compiled | undefined;
+  private training = false;
+
+  constructor(
+    layers: (Layer | InputSpec)[] = [],
+    options: SequentialOptions = {},
+  ) {
+    if (!Array.isArray(layers)) {
+      throw optionError('layers', 'Sequential', 'a list of layers', layers);
+    }
+    checkOptions('Sequential', options, { name: text });
+    if (options.name === undefined) {
+      this.name = uniqueName('sequential');
+    } else {
+      this.name = options.name;
+      reserveName(options.name);
+    }
+    for (const layer of layers) {
+      this.add(layer);
+    }
+  }
+
+  /**
+   * Appends a layer (or, first, an `Input`). The model is built as soon as
+   * the input shape is known. Python `add(layer)`.
+   */
+  add(layer: Layer | InputSpec): void {
+    if (layer instanceof InputSpec) {
+      if (this.layers.length > 0 || this.input !== undefined) {
+        throw optionError('layer', 'Sequential.add',
+          'an Input only as the first element', 'Input');
+      }
+      this.input = layer;
+      return;
+    }
+    if (!(layer instanceof Layer)) {
+      throw optionError('layer', 'Sequential.add',
+        'a layer such as layers.Dense(10)', layer);
+    }
+    if (this.layers.some((l) => l.name === layer.name)) {
+      throw optionError('layer', 'Sequential.add',
+        `a layer with a unique name; '${layer.name}' is already the name ` +
+          'of a layer in this model', layer.name);
+    }
+    this.layers.push(layer);
+    if (this.model !== undefined) {
+      this.model.add(layer.toTfLayer(undefined));
+    } else if (this.declaredInputShape() !== undefined) {
+      this.build();
+    }
+  }
+
+  /** Removes the last layer. Python `pop()`. */
+  pop(): Layer {
+    const layer = this.layers.pop();
+    if (layer === undefined) {
+      throw new TrioError('There are no layers in the model.');
+    }
+    this.model?.pop();
+    return layer;
+  }
+
+  /**
+   * Creates the weights for inputs of `inputShape` (one sample, without
+   * the batch axis). Python `build(input_shape)`, whose shape includes the
+   * batch axis; here it is left out.
+   */
+  build(inputShape?: number[]): void {
+    if (this.model !== undefined) {
+      return;
+    }
+    const shape = inputShape ?? this.declaredInputShape();
+    if (shape === undefined) {
+      throw this.notBuiltError();
+    }
+    if (this.layers.length === 0) {
+      throw new TrioError('Sequential model has no layers to build.');
+    }
+    const model = tf.sequential({ name: this.name });
+    this.layers.forEach((layer, i) => {
+      model.add(layer.toTfLayer(i === 0 ? shape : undefined));
+    });
+    this.model = model;
+  }
+
+  /** True once the weights exist. */
+  get built(): boolean {
+    return this.model !== undefined;
+  }
+
+  /**
+   * Configures training. Strings resolve to Keras's defaults (`'adam'`:
+   * learning rate 0.001, epsilon 1e-7). Python `compile(optimizer='rmsprop',
+   * loss=None, metrics=None)`.
+   */
+  compile(options: CompileOptions): void {
+    checkOptions('Sequential.compile', options, COMPILE_OPTIONS);
+    if (options.loss === undefined) {
+      throw optionError('loss', 'compile',
+        "a loss such as 'sparse_categorical_crossentropy'", undefined);
+    }
+    const identifier = options.optimizer ?? 'rmsprop';
+    const optimizer = getOptimizer(identifier);
+    const loss = getLoss(options.loss);
+    checkMetrics(options.metrics);
+    this.disposeOptimizer();
+    const metricIds = [...(options.metrics ?? [])];
+    this.compiled = {
+      optimizer,
+      ownsOptimizer: typeof identifier === 'string',
+      loss,
+      metricIds,
+      config: {
+        optimizer: optimizerConfig(optimizer),
+        loss: { type: loss.className, ...loss.pythonConfig() },
+        metrics: metricIds.map((m) => (typeof m === 'string' ? m : m.name)),
+      },
+    };
+  }
+
+  /** The compiled optimizer. */
+  get optimizer(): tf.Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+
+  /** The compiled loss. */
+  get loss(): Loss | undefined {
+    return this.compiled?.loss;
+  }
+
+  /** Names of the compiled metrics as they appear in logs. */
+  get metricsNames(): string[] {
+    return (this.compiled?.metricIds ?? []).map((m) =>
+      typeof m === 'string' ? m : m.name);
+  }
+
+  /**
+   * Trains for `epochs - initialEpoch` epochs and returns the History
+   * (`history.history.loss`, `.accuracy`, `.val_loss`, `.val_accuracy`).
+   *
+   * Shuffling is seeded by `utils.setRandomSeed`. Training stops with a
+   * `DivergenceError` naming the epoch and step as soon as the loss is not
+   * finite; the weights from before that step are kept. Differs from
+   * Keras, which trains on with NaN unless `TerminateOnNaN` is given.
+   */
+  async fit(
+    x: FeaturesLike,
+    y: TargetsLike,
+    options: FitOptions = {},
+  ): Promise<History> {
+    checkFitOptions(options);
+    const compiled = this.requireCompiled('fit');
+    if (this.training) {
+      throw new TrioError('This model is already training; wait for the ' +
+        'running fit() to finish.');
+    }
+    const epochs = options.epochs ?? 1;
+    const batchSize = options.batchSize ?? 32;
+    const verbose = verbosity(options.verbose);
+    const initialEpoch = options.initialEpoch ?? 0;
+    const owned: tf.Tensor[] = [];
+    const own = <T extends tf.Tensor>(t: T): T => {
+      owned.push(t);
+      return t;
+    };
+    this.training = true;
+    try {
+      const xs = adopt(featuresTensor(x, 'x'), own);
+      const ys = adopt(targetsTensor(y, 'y'), own);
+      checkSameSamples(xs, ys, 'fit');
+      this.prepare(xs, 'fit');
+      let xTrain = xs;
+      let yTrain = ys;
+      let validation: [tf.Tensor, tf.Tensor] | undefined;
+      if (options.validationData !== undefined) {
+        const [xv, yv] = options.validationData;
+        const xVal = adopt(featuresTensor(xv, 'validationData x'), own);
+        const yVal = adopt(targetsTensor(yv, 'validationData y'), own);
+        checkSameSamples(xVal, yVal, 'fit validationData');
+        this.checkInput(xVal, 'fit validationData');
+        validation = [xVal, yVal];
+      } else if ((options.validationSplit ?? 0) > 0) {
+        const n = xs.shape[0]!;
+        const splitAt = Math.floor(n * (1 - options.validationSplit!));
+        if (splitAt === 0 || splitAt === n) {
+          throw optionError('validationSplit', 'Sequential.fit',
+            `a fraction that leaves samples on both sides of the split of ` +
+              `${n} samples`, options.validationSplit);
+        }
+        xTrain = own(sliceSamples(xs, 0, splitAt));
+        yTrain = own(sliceSamples(ys, 0, splitAt));
+        validation = [own(sliceSamples(xs, splitAt, n)),
+          own(sliceSamples(ys, splitAt, n))];
+      }
+      const metrics = this.resolveMetrics(yTrain);
+      this.checkTargets(yTrain, 'y');
+      if (validation !== undefined) {
+        this.checkTargets(validation[1], 'validation y');
+      }
+      const n = xTrain.shape[0]!;
+      const steps = Math.ceil(n / batchSize);
+      const params: FitParams = { verbose, epochs, steps };
+      const history = new History();
+      const logger = verbose === 0 ? silentLogger : makeLogger(options,
+        verbose);
+      const callbacks = new CallbackList([
+        ...(options.callbacks ?? []), history]);
+      callbacks.setup(this, params, logger);
+      this.history = history;
+      this.stopTraining = false;
+      const rng = shuffleGenerator();
+      const shuffle = options.shuffle ?? true;
+      const batchHooks = callbacks.hasBatchHooks;
+      let lastYield = performance.now() / 1000;
+      let lastLogs: Logs = {};
+      await callbacks.trainBegin({});
+      for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+        await callbacks.epochBegin(epoch, {});
+        logger.epochBegin(epoch, epochs, steps);
+        const order = shuffle
+          ? tf.tensor1d(rng.permutation(n), 'int32')
+          : undefined;
+        const totals = new Float64Array(1 + metrics.length);
+        let seen = 0;
+        let logs: Logs = {};
+        let aborted = false;
+        try {
+          for (let step = 0; step < steps; step++) {
+            const start = step * batchSize;
+            const end = Math.min(n, start + batchSize);
+            if (batchHooks) {
+              await callbacks.batchBegin(step, {});
+            }
+            const [xb, yb] = tf.tidy(() => {
+              if (order === undefined) {
+                return [sliceSamples(xTrain, start, end),
+                  sliceSamples(yTrain, start, end)];
+              }
+              const idx = order.slice(start, end - start);
+              return [tf.gather(xTrain, idx), tf.gather(yTrain, idx)];
+            });
+            let values: number[];
+            try {
+              values = this.trainStep(xb, yb, compiled, metrics, epoch,
+                step);
+            } finally {
+              tf.dispose([xb, yb]);
+            }
+            const size = end - start;
+            seen += size;
+            values.forEach((v, i) => {
+              totals[i] += v * size;
+            });
+            logs = this.logsFrom(totals, seen, metrics);
+            if (batchHooks) {
+              await callbacks.batchEnd(step, logs);
+            }
+            logger.batchEnd(step + 1, logs);
+            if (options.signal?.aborted) {
+              aborted = true;
+              break;
+            }
+            const now = performance.now() / 1000;
+            if (now - lastYield > YIELD_EVERY) {
+              await new Promise((resolve) => setImmediate(resolve));
+              lastYield = performance.now() / 1000;
+              if (options.signal?.aborted) {
+                aborted = true;
+                break;
+              }
+            }
+          }
+        } finally {
+          order?.dispose();
+        }
+        if (aborted) {
+          break;
+        }
+        if (validation !== undefined) {
+          const valLogs = this.evaluateTensors(validation[0], validation[1],
+            options.validationBatchSize ?? batchSize, compiled, metrics);
+          for (const [key, value] of Object.entries(valLogs)) {
+            logs[`val_${key}`] = value;
+          }
+        }
+        lastLogs = logs;
+        logger.epochEnd(epoch, logs);
+        await callbacks.epochEnd(epoch, logs);
+        if (this.stopTraining) {
+          break;
+        }
+      }
+      await callbacks.trainEnd(lastLogs);
+      return history;
+    } finally {
+      this.training = false;
+      tf.dispose(owned);
+    }
+  }
+
+  /**
+   * Loss and metrics on `x`, `y`, as plain numbers in compile order:
+   * `[loss, accuracy]`. Python `evaluate(x, y, batch_size=None)`.
+   * Differs from Keras: always a list, even without metrics (Keras then
+   * returns the bare loss).
+   */
+  evaluate(
+    x: FeaturesLike,
+    y: TargetsLike,
+    options: EvaluateOptions = {},
+  ): number[] {
+    checkOptions('Sequential.evaluate', options, EVALUATE_OPTIONS);
+    const compiled = this.requireCompiled('evaluate');
+    const xs = featuresTensor(x, 'x');
+    const ys = targetsTensor(y, 'y');
+    try {
+      checkSameSamples(xs.tensor, ys.tensor, 'evaluate');
+      this.prepare(xs.tensor, 'evaluate');
+      const metrics = this.resolveMetrics(ys.tensor);
+      this.checkTargets(ys.tensor, 'y');
+      const batchSize = options.batchSize ?? 32;
+      const verbose = verbosity(options.verbose);
+      const bar = verbose === 0 ? undefined : new Progbar({
+        target: Math.ceil(xs.tensor.shape[0]! / batchSize),
+        verbose,
+        dynamic: isTTY(options.stream),
+        write: (t) => (options.stream ?? process.stdout).write(t),
+      });
+      const logs = this.evaluateTensors(xs.tensor, ys.tensor, batchSize,
+        compiled, metrics, bar);
+      return [logs['loss']!, ...metrics.map((m) => logs[m.name]!)];
+    } finally {
+      if (xs.owned) {
+        xs.tensor.dispose();
+      }
+      if (ys.owned) {
+        ys.tensor.dispose();
+      }
+    }
+  }
+
+  /**
+   * The model's outputs for `x`, as a tensor the caller disposes (for the
+   * tutorial network: softmax probabilities, shape [n, 10]). Python
+   * `predict(x)`, which returns a numpy array; `predictArray` returns
+   * plain arrays.
+   */
+  predict(x: FeaturesLike, options: PredictOptions = {}): tf.Tensor {
+    checkOptions('Sequential.predict', options, PREDICT_OPTIONS);
+    const xs = featuresTensor(x, 'x');
+    try {
+      this.prepare(xs.tensor, 'predict');
+      const batchSize = options.batchSize ?? 32;
+      const n = xs.tensor.shape[0]!;
+      const steps = Math.ceil(n / batchSize);
+      const verbose = options.verbose === undefined
+        ? 0
+        : verbosity(options.verbose);
+      const bar = verbose === 0 ? undefined : new Progbar({
+        target: steps,
+        verbose,
+        dynamic: isTTY(options.stream),
+        write: (t) => (options.stream ?? process.stdout).write(t),
+      });
+      const parts: tf.Tensor[] = [];
+      try {
+        for (let step = 0; step < steps; step++) {
+          const end = Math.min(n, (step + 1) * batchSize);
+          parts.push(tf.tidy(() => this.model!.apply(
+            sliceSamples(xs.tensor, step * batchSize, end),
+            { training: false }) as tf.Tensor));
+          bar?.update(step + 1, [], step + 1 === steps);
+        }
+        return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+      } finally {
+        if (parts.length > 1) {
+          tf.dispose(parts);
+        }
+      }
+    } finally {
+      if (xs.owned) {
+        xs.tensor.dispose();
+      }
+    }
+  }
+
+  /** `predict` as nested plain arrays: one row of outputs per sample. */
+  predictArray(x: FeaturesLike, options: PredictOptions = {}): number[][] {
+    const out = this.predict(x, options);
+    try {
+      const [rows] = out.shape;
+      const cols = out.size / rows!;
+      const data = out.dataSync();
+      const result: number[][] = [];
+      for (let i = 0; i < rows!; i++) {
+        result.push(Array.from(data.subarray(i * cols, (i + 1) * cols)));
+      }
+      return result;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /**
+   * Keras 3's summary table, returned as text and given to `printFn`
+   * when set (pass `console.log` to print it).
+   */
+  summary(options: SummaryOptions = {}): string {
+    const model = this.requireBuilt();
+    const rows: SummaryRow[] = this.layers.map((layer) => ({
+      layer: `${layer.name} (${layer.className})`,
+      outputShape: formatShape(layer.outputShape),
+      params: layer.countParams(),
+    }));
+    const count = (weights: tf.LayerVariable[]) =>
+      weights.reduce((sum, w) =>
+        sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+    const trainable = count(model.trainableWeights);
+    const nonTrainable = count(model.nonTrainableWeights);
+    const optimizer = this.compiled?.optimizer;
+    return formatSummary(this.name, rows, {
+      trainable,
+      nonTrainable,
+      trainableBytes: trainable * 4,
+      nonTrainableBytes: nonTrainable * 4,
+      ...(optimizer instanceof KerasOptimizer
+        ? { optimizer: optimizer.variableCount() }
+        : {}),
+    }, options);
+  }
+
+  /** Copies of every weight, in layer order. Python `get_weights()`. */
+  getWeights(): tf.Tensor[] {
+    return this.requireBuilt().getWeights().map((w) => w.clone());
+  }
+
+  /** Python `set_weights(weights)`. */
+  setWeights(weights: tf.Tensor[]): void {
+    this.requireBuilt().setWeights(weights);
+  }
+
+  /** Number of weights. Python `count_params()`. */
+  countParams(): number {
+    return this.requireBuilt().countParams();
+  }
+
+  /**
+   * Saves to a folder in the TensorFlow.js layers format (`model.json` +
+   * `weights.bin`), loadable by `models.loadModel` and by plain
+   * `tf.loadLayersModel`. The Keras options go to
+   * `userDefinedMetadata.trio`. Python `save(filepath, overwrite=True)`.
+   * Differs from Keras: a folder, not a `.keras` file, and `overwrite`
+   * defaults to false. The optimizer state is not saved.
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<string> {
+    checkOptions('Sequential.save', options,
+      { overwrite: { expected: 'true or false',
+        test: (v) => typeof v === 'boolean' } });
+    const model = this.requireBuilt();
+    model.setUserDefinedMetadata({ [METADATA_KEY]: this.metadata() });
+    return saveLayersModel(model, path, options);
+  }
+
+  /** What `save` stores under `userDefinedMetadata.trio`. */
+  metadata(classes?: (number | string)[]): TrioMetadata {
+    const model = this.requireBuilt();
+    const units = model.outputs[0]!.shape.at(-1) ?? 1;
+    const last = this.layers.at(-1);
+    const activation = (last as { activation?: string | null } | undefined)
+      ?.activation;
+    const logits = activation === null || activation === 'linear';
+    return {
+      version: 1,
+      facade: 'keras',
+      classes: classes ?? Array.from({ length: units }, (_, i) => i),
+      output: logits ? 'logits' : 'probabilities',
+      options: {
+        name: this.name,
+        ...(this.input === undefined
+          ? {}
+          : { input: { shape: this.input.shape, name: this.input.name } }),
+        layers: this.layers.map((l) => l.getConfig()),
+        ...(this.compiled === undefined
+          ? {}
+          : { compile: this.compiled.config }),
+      },
+    };
+  }
+
+  /** The tfjs model doing the work (not a copy). */
+  get tfModel(): tf.Sequential {
+    return this.requireBuilt();
+  }
+
+  /** Frees the weights and the optimizer's state. */
+  dispose(): void {
+    this.disposeOptimizer();
+    this.compiled = undefined;
+    if (this.model !== undefined) {
+      this.model.dispose();
+      this.model = undefined;
+    }
+  }
+
+  /** Uses a loaded tfjs model's layers. @internal */
+  adoptModel(model: tf.Sequential): void {
+    model.layers.forEach((tfLayer, i) => this.layers[i]?.attach(tfLayer));
+    this.model = model;
+  }
+
+  private disposeOptimizer(): void {
+    if (this.compiled?.ownsOptimizer) {
+      this.compiled.optimizer.dispose();
+    }
+  }
+
+  private declaredInputShape(): number[] | undefined {
+    return this.input?.shape ?? this.layers[0]?.inputShape;
+  }
+
+  private notBuiltError(): TrioError {
+    return new TrioError(
+      `The model '${this.name}' has not yet been built. Build the model ` +
+        'first by calling build() or by calling fit() with some data, or ' +
+        'specify an inputShape argument in the first layer (or start with ' +
+        'keras.Input) for automatic build.');
+  }
+
+  private requireBuilt(): tf.Sequential {
+    if (this.model === undefined) {
+      throw this.notBuiltError();
+    }
+    return this.model;
+  }
+
+  private requireCompiled(method: string): Compiled {
+    if (this.compiled === undefined) {
+      throw new TrioError(
+        `You must call compile() before using the model (${method}).`);
+    }
+    return this.compiled;
+  }
+
+  /** Builds from the data's shape if needed, then checks the shape. */
+  private prepare(x: tf.Tensor, where: string): void {
+    if (this.model === undefined) {
+      this.build(x.shape.slice(1));
+    }
+    this.checkInput(x, where);
+  }
+
+  private checkInput(x: tf.Tensor, where: string): void {
+    const expected = this.requireBuilt().inputs[0]!.shape;
+    const ok = x.rank === expected.length &&
+      expected.every((d, i) => i === 0 || d === null || d === x.shape[i]);
+    if (!ok) {
+      throw new ShapeError(
+        `${where}: input of ${this.name} must have shape ` +
+          `${formatShape(expected)}; got (${x.shape.join(', ')}).`,
+        expected,
+        x.shape,
+      );
+    }
+  }
+
+  private resolveMetrics(y: tf.Tensor): Metric[] {
+    const compiled = this.compiled!;
+    const model = this.requireBuilt();
+    const outputUnits = model.outputs[0]!.shape.at(-1) ?? 1;
+    return compiled.metricIds.map((id) => getMetric(id, {
+      lossName: compiled.loss.name,
+      outputUnits,
+      targetRank: y.rank,
+      targetUnits: y.shape.at(-1) ?? 1,
+    }));
+  }
+
+  /** Sparse labels must be integers in [0, units). */
+  private checkTargets(y: tf.Tensor, what: string): void {
+    const loss = this.compiled!.loss;
+    if (!loss.name.startsWith('sparse_categorical')) {
+      return;
+    }
+    const units = this.requireBuilt().outputs[0]!.shape.at(-1) ?? 1;
+    if (y.size !== y.shape[0]) {
+      throw new ShapeError(
+        `${what} must hold one integer label per sample for ` +
+          `${loss.name}; got shape (${y.shape.join(', ')}).`);
+    }
+    const labels = y.dataSync();
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= units) {
+        throw new DataError(
+          `${what}: received a label value of ${v} at row ${i}, which is ` +
+            `outside the valid range of [0, ${units}) for a model with ` +
+            `${units} outputs.`,
+          undefined,
+          i,
+        );
+      }
+    }
+  }
+
+  /** One gradient step; returns [loss, ...metrics] of the batch. */
+  private trainStep(
+    xb: tf.Tensor,
+    yb: tf.Tensor,
+    compiled: Compiled,
+    metrics: Metric[],
+    epoch: number,
+    step: number,
+  ): number[] {
+    const model = this.model!;
+    const variables = model.trainableWeights.map((w) =>
+      w.read() as tf.Variable);
+    const kept: tf.Scalar[] = [];
+    const { value, grads } = compiled.optimizer.computeGradients(() => {
+      const pred = model.apply(xb, { training: true }) as tf.Tensor;
+      let total: tf.Tensor = compiled.loss.call(yb, pred);
+      for (const penalty of model.calculateLosses()) {
+        total = tf.add(total, penalty);
+      }
+      for (const metric of metrics) {
+        kept.push(tf.keep(metric.batchValue(yb, pred)));
+      }
+      return total as tf.Scalar;
+    }, variables);
+    try {
+      const loss = value.dataSync()[0]!;
+      if (!Number.isFinite(loss)) {
+        throw new DivergenceError(
+          `Training stopped at epoch ${epoch + 1}, step ${step + 1}: the ` +
+            `loss is ${loss}. The weights from before this step are kept; ` +
+            'try a smaller learning rate or scale the inputs.',
+          epoch + 1,
+          step + 1,
+        );
+      }
+      compiled.optimizer.applyGradients(grads);
+      return [loss, ...kept.map((k) => k.dataSync()[0]!)];
+    } finally {
+      tf.dispose([value, ...Object.values(grads), ...kept]);
+    }
+  }
+
+  /** Mean loss and metrics over `x` in batches, weighted by batch size. */
+  private evaluateTensors(
+    x: tf.Tensor,
+    y: tf.Tensor,
+    batchSize: number,
+    compiled: Compiled,
+    metrics: Metric[],
+    bar?: Progbar,
+  ): Logs {
+    const model = this.model!;
+    const n = x.shape[0]!;
+    const totals = new Float64Array(1 + metrics.length);
+    const steps = Math.ceil(n / batchSize);
+    let logs: Logs = {};
+    for (let step = 0; step < steps; step++) {
+      const start = step * batchSize;
+      const end = Math.min(n, start + batchSize);
+      const values = tf.tidy(() => {
+        const xb = sliceSamples(x, start, end);
+        const yb = sliceSamples(y, start, end);
+        const pred = model.apply(xb, { training: false }) as tf.Tensor;
+        let total: tf.Tensor = compiled.loss.call(yb, pred);
+        for (const penalty of model.calculateLosses()) {
+          total = tf.add(total, penalty);
+        }
+        return tf.stack([total, ...metrics.map((m) =>
+          m.batchValue(yb, pred))]);
+      });
+      const data = values.dataSync();
+      values.dispose();
+      data.forEach((v, i) => {
+        totals[i] += v * (end - start);
+      });
+      logs = this.logsFrom(totals, end, metrics);
+      bar?.update(step + 1, sortedEntries(logs), step + 1 === steps);
+    }
+    return logs;
+  }
+
+  private logsFrom(totals: Float64Array, seen: number, metrics: Metric[]) {
+    const logs: Logs = { loss: totals[0]! / seen };
+    metrics.forEach((m, i) => {
+      logs[m.name] = totals[i + 1]! / seen;
+    });
+    return logs;
+  }
+}
+
+/** `keras.Sequential([...], {name})`, with or without `new`. */
+export const Sequential = callable(SequentialModel);
+
+function verbosity(verbose: Verbose | undefined): 0 | 1 | 2 {
+  return verbose === undefined || verbose === 'auto' ? 1 : verbose;
+}
+
+function isTTY(stream: NodeJS.WritableStream | undefined): boolean {
+  return ((stream ?? process.stdout) as { isTTY?: boolean }).isTTY === true;
+}
+
+function makeLogger(options: FitOptions, verbose: 1 | 2): TrainingLogger {
+  if (options.logger !== undefined) {
+    return options.logger;
+  }
+  if (options.reporter !== undefined) {
+    return new ReporterLogger(options.reporter, options.reporterModel);
+  }
+  return new ProgbarReporter({
+    verbose,
+    ...(options.stream === undefined ? {} : { stream: options.stream }),
+  });
+}
+
+function adopt(
+  t: { tensor: tf.Tensor; owned: boolean },
+  own: (t: tf.Tensor) => tf.Tensor,
+): tf.Tensor {
+  return t.owned ? own(t.tensor) : t.tensor;
+}
+
+/** `[null, 128]` -> `(None, 128)`. */
+function formatShape(shape: readonly (number | null)[] | unknown): string {
+  const dims = shape as (number | null)[];
+  return `(${dims.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+export type { CallbackHooks };
