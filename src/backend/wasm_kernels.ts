@@ -36,7 +36,9 @@ import * as tf from '@tensorflow/tfjs';
  * of 32 rows from the resident MNIST matrix [60000, 784] copies 188 MB per
  * step. The replacement reads through a view of the heap instead
  * (`typedArrayFromHeap`), so a slice costs only its own size; bit for bit
- * the same.
+ * the same. The wasm `StridedSlice` kernel calls that slice function
+ * directly for contiguous cases, so it is replaced too: those cases go
+ * through the registered (fast) `Slice`, the others to the original.
  */
 
 /** The kernels this module replaces on the wasm backend. */
@@ -46,6 +48,7 @@ export const WASM_FAST_PATH_KERNELS = [
   'GatherV2',
   'Tile',
   'Slice',
+  'StridedSlice',
 ] as const;
 
 /** Smallest slice (values per gathered index) copied by the fast gather. */
@@ -77,6 +80,7 @@ const REPLACEMENTS: Record<
   GatherV2: sliceGatherKernel,
   Tile: copyingTileKernel,
   Slice: viewSliceKernel,
+  StridedSlice: contiguousStridedSliceKernel,
 };
 
 interface MarkedKernelFunc extends tf.KernelFunc {
@@ -386,4 +390,48 @@ function copyBox(
     }
   };
   copy(0, 0);
+}
+
+/**
+ * Wraps the `StridedSlice` kernel: slices that keep whole rows (the cases
+ * the original hands to its own slice) use the registered `Slice` kernel.
+ */
+function contiguousStridedSliceKernel(
+  original: tf.KernelConfig,
+): tf.KernelFunc {
+  const stridedSlice = original.kernelFunc;
+  return (args: KernelArgs) => {
+    const x = args.inputs['x']!;
+    const a = args.attrs ?? {};
+    const fastDtype = x.dtype === 'float32' || x.dtype === 'int32' ||
+      x.dtype === 'bool';
+    if (!fastDtype || x.shape.length === 0) {
+      return stridedSlice(args);
+    }
+    const info = tf.slice_util.sliceInfo(
+      x.shape,
+      a['begin'] as number[],
+      a['end'] as number[],
+      a['strides'] as number[],
+      a['beginMask'] as number,
+      a['endMask'] as number,
+      a['ellipsisMask'] as number,
+      a['newAxisMask'] as number,
+      a['shrinkAxisMask'] as number,
+    );
+    const slice = tf.getKernel('Slice', BACKEND);
+    if (info.isIdentity || !(info.sliceDim0 || info.isSimpleSlice) ||
+      slice === undefined) {
+      return stridedSlice(args);
+    }
+    const size = tf.slice_util.computeOutShape(
+      info.begin, info.end, info.strides);
+    const sliced = slice.kernelFunc({
+      inputs: { x },
+      backend: args.backend,
+      attrs: { begin: info.begin, size },
+    }) as tf.TensorInfo;
+    // Same values in the same order: only the shape changes.
+    return { ...sliced, shape: info.finalShape };
+  };
 }

@@ -95,7 +95,9 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
     // Slice is plain JavaScript; the others bind a wasm function.
     const bound = WASM_FAST_PATH_KERNELS.filter((name, i) =>
       typeof original[i] === 'function');
-    expect(bound).toEqual(['BatchMatMul', '_FusedMatMul', 'GatherV2', 'Tile']);
+    expect(bound).toEqual([
+      'BatchMatMul', '_FusedMatMul', 'GatherV2', 'Tile', 'StridedSlice',
+    ]);
   });
 
   it('computes a transposed product derived by hand', () => {
@@ -222,6 +224,15 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       ['bool', () => tf.slice(tf.greater(x3, 0), [0, 1, 0], [3, 2, 6])],
       ['nothing', () => tf.slice(x3, [1, 1, 1], [0, 2, 2])],
       ['tf.split of a batch', () => tf.split(x3, [1, 3])[1]!],
+      ['stridedSlice of rows', () =>
+        tf.stridedSlice(x3.reshape([4, 30]), [1, 0], [3, 30])],
+      ['stridedSlice shrinking an axis', () =>
+        tf.stridedSlice(x3, [2, 0, 0], [3, 5, 6], [1, 1, 1], 0, 0, 0, 0,
+          1)],
+      ['stridedSlice with steps (original kernel)', () =>
+        tf.stridedSlice(x3, [0, 1, 0], [4, 5, 6], [2, 2, 3])],
+      ['stridedSlice taking everything', () =>
+        tf.stridedSlice(x3, [0, 0, 0], [4, 5, 6])],
     ];
     for (const [name, fn] of cases) {
       it(`equals the original kernel: ${name}`, () => {
@@ -247,6 +258,8 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       const buffers = dataIds();
       tf.slice(x3, [1, 0, 2], [2, 5, 3]).dispose();
       tf.slice(x3, [3, 0, 0], [1, 5, 6]).dispose();
+      tf.stridedSlice(x3, [1, 0, 0], [3, 5, 6]).dispose();
+      tf.stridedSlice(x3, [0, 1, 0], [4, 5, 6], [2, 2, 3]).dispose();
       expect(tf.memory().numTensors).toBe(tensors);
       expect(dataIds()).toBe(buffers);
     });
