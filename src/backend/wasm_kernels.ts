@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
  * NOTE [transposed products]: the wasm `BatchMatMul` and `_FusedMatMul`
  * kernels run about ten times slower when `transposeA` or `transposeB` is
  * set (measured on [200,784]x[784,128] in Node 20, SIMD, one thread: about
- * 14 GFLOP/s plain against 1.5 GFLOP/s transposed). Every backward pass of
+ * 26 GFLOP/s plain against 2 GFLOP/s transposed; see
+ * `scripts/bench/kernels.ts`). Every backward pass of
  * a dense layer multiplies by a transposed operand, so training spends most
  * of its time there. The replacement kernels transpose the flagged operand
  * explicitly with the wasm `Transpose` kernel (a memory copy, linear in the
@@ -88,8 +89,8 @@ interface MarkedKernelFunc extends tf.KernelFunc {
 }
 
 /**
- * Replaces the wasm matrix-product kernels by the fast paths described
- * above. Call it after importing `@tensorflow/tfjs-backend-wasm`, before or
+ * Replaces the wasm kernels named in `WASM_FAST_PATH_KERNELS` by the fast
+ * paths described above. Call it after importing `@tensorflow/tfjs-backend-wasm`, before or
  * after `tf.setBackend('wasm')`; `selectBackend` does so. Safe to call more
  * than once. Does nothing when the wasm backend is not registered.
  *
