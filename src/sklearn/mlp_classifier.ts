@@ -232,6 +232,11 @@ export class MLPClassifier implements MLPClassifierOptions {
     }
     if (classes !== undefined) {
       const given = uniqueSorted(toLabels(classes, undefined, 'classes'));
+      if (given.length < 2) {
+        throw new DataError(
+          `${OWNER} needs at least 2 classes; classes is ` +
+            `${showLabels(given)}.`);
+      }
       if (this.classes === undefined || !this.partialFitClasses) {
         if (this.classes !== undefined && !sameLabels(given, this.classes)) {
           throw new DataError(
@@ -476,11 +481,6 @@ export class MLPClassifier implements MLPClassifierOptions {
     const labels = toLabels(y, x.rows);
     this.setClasses(labels, o, incremental, firstPass);
     const classes = this.classes!;
-    if (classes.length < 2) {
-      throw new DataError(
-        `${OWNER} needs at least 2 classes in y; got only ` +
-          `${showLabels(classes)}.`);
-    }
     const yIndex = encodeLabels(labels, classes);
     const nOutputs = classes.length === 2 ? 1 : classes.length;
     const rs = o.randomState instanceof RandomState
@@ -524,6 +524,11 @@ export class MLPClassifier implements MLPClassifierOptions {
             `${showLabels(this.classes)}, \`y\` has ${showLabels(found)}`);
       }
       return;
+    }
+    if (found.length < 2) {
+      throw new DataError(
+        `${OWNER} needs at least 2 classes in y; got only ` +
+          `${showLabels(found)}.`);
     }
     this.classes = found;
     this.partialFitClasses = false;

@@ -106,6 +106,19 @@ describe('labels', () => {
     clf.dispose();
   });
 
+  it('a refused fit leaves a fitted model as it was', async () => {
+    const clf = new MLPClassifier({ maxIter: 2, randomState: 0 });
+    await clf.fit(iris.x_train, iris.y_train);
+    const before = clf.predict(iris.x_test);
+    await expect(clf.fit([[0, 0, 0, 0], [1, 1, 1, 1]], [7, 7])).rejects
+      .toThrow('MLPClassifier needs at least 2 classes in y; got only [7].');
+    expect(clf.classes).toEqual([0, 1, 2]);
+    expect(clf.predict(iris.x_test)).toEqual(before);
+    await expect(clf.partialFit([[0, 0, 0, 0]], [0], [0])).rejects.toThrow(
+      'MLPClassifier needs at least 2 classes; classes is [0].');
+    clf.dispose();
+  });
+
   it('refuses one class, mixed types and NaN labels', async () => {
     const clf = new MLPClassifier({ maxIter: 1 });
     await expect(clf.fit([[0], [1]], [4, 4])).rejects.toThrow(
