@@ -30,6 +30,7 @@ export const activationSpec = {
   expected: `one of ${listChoices(ACTIVATION_NAMES)} or null`,
   test: (v: unknown) =>
     v === null || (typeof v === 'string' && v in ACTIVATIONS),
+  choices: ACTIVATION_NAMES,
 };
 
 /**

@@ -43,6 +43,7 @@ export const initializerSpec = {
   test: (v: unknown) =>
     isTfInitializer(v) ||
     (NAMES as readonly unknown[]).includes(v),
+  choices: NAMES,
 };
 
 /**

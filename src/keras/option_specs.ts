@@ -17,6 +17,16 @@ export interface OptionSpec {
   /** Allowed values in words: "a positive integer". */
   expected: string;
   test(value: unknown): boolean;
+  /** Known names, for a "did you mean" hint on a near miss. */
+  choices?: readonly string[];
+}
+
+/** `expected`, with a hint when `value` is close to one of the choices. */
+function expectedFor(spec: OptionSpec, value: unknown): string {
+  const hint = spec.choices === undefined
+    ? ''
+    : didYouMean(value, spec.choices);
+  return hint === '' ? spec.expected : `${spec.expected}${hint}`;
 }
 
 /** Option tables are keyed by the camelCase name. */
@@ -77,6 +87,7 @@ export function oneOf(choices: readonly unknown[]): OptionSpec {
   return {
     expected: `one of ${listChoices(choices)}`,
     test: (v) => choices.includes(v),
+    choices: choices.filter((c): c is string => typeof c === 'string'),
   };
 }
 
@@ -121,7 +132,7 @@ export function checkOptions(
       );
     }
     if (value !== undefined && !spec.test(value)) {
-      throw optionError(key, owner, spec.expected, value);
+      throw optionError(key, owner, expectedFor(spec, value), value);
     }
   }
 }
@@ -161,7 +172,7 @@ export function checkSection(
     if (!spec.test(value)) {
       throw configError(
         `${path}.${key}`,
-        `must be ${spec.expected}; got ${describeValue(value)}`,
+        `must be ${expectedFor(spec, value)}; got ${describeValue(value)}`,
       );
     }
     out[camel] = value;
