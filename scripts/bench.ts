@@ -280,9 +280,15 @@ function render(): string {
   const memoryRows = [['this benchmark process', benchMaxRssMb.toFixed(0)]];
   if (start !== undefined) {
     memoryRows.push([
-      `npm start (exit ${start.exitCode}, ${seconds(start.seconds)} s)`,
+      `npm start (exit ${start.exitCode}, ${seconds(start.seconds)} s), ` +
+        'largest process',
       start.maxRssMb === undefined ? '-' : start.maxRssMb.toFixed(0),
     ]);
+    for (const p of start.processes) {
+      const script = p.argv.split(' ')[0] ?? p.argv;
+      const shown = path.relative(ROOT, script) || script;
+      memoryRows.push([`  ${shown.slice(0, 50)}`, p.maxRssMb.toFixed(0)]);
+    }
   }
   out.push(formatTable(['process', 'MB'], memoryRows));
   if (start?.errorTail) {
