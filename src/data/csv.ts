@@ -528,9 +528,16 @@ function findLabel(
       ? ' The first line holds only numbers: if the file has no header, ' +
         'read it with header: false (--no-header) and a label index.'
       : '';
+    const other = columns.length === 1
+      ? [';', '\t', '|', ','].find((d) => columns[0]!.includes(d))
+      : undefined;
+    const split = other === undefined
+      ? ''
+      : ` The header is one column that holds ${JSON.stringify(other)}: ` +
+        'is that the delimiter? Pass it as delimiter (--delimiter).';
     throw csvError(file, 1, undefined, undefined,
       `there is no label column '${label}'. The columns are ` +
-      `${listColumns(columns)}.${hint}${noHeader}`);
+      `${listColumns(columns)}.${hint}${noHeader}${split}`);
   }
   if (columns.length < 2) {
     throw csvError(file, 1, undefined, undefined,

@@ -53,6 +53,9 @@ export function csvError(
   return new DataError(`${where}: ${what}`, file, line, name ?? column);
 }
 
+/** From here up, a number rounds to Infinity as a float32. */
+const FLOAT32_OVERFLOW = 3.4028235677973366e38;
+
 const ZERO = /^\s*[+-]?(0+\.?0*|\.0+)([eE][+-]?\d+)?\s*$/;
 const NON_DECIMAL = /[xXoObB]/;
 const NOT_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
@@ -87,6 +90,10 @@ export function cellProblem(text: string): string {
       `'${text.trim()}' is not a finite number; no run may silently ` +
       'train on garbage, so fill or drop such cells first'
     );
+  }
+  const value = +text;
+  if (value === Infinity || value === -Infinity) {
+    return `'${shorten(text)}' is too large for a number`;
   }
   return `'${shorten(text)}' is not a number`;
 }
@@ -156,7 +163,13 @@ export function parseRows(
           cellProblem(text),
         );
       }
-      data[at++] = scale === 1 ? value : value / scale;
+      const stored = scale === 1 ? value : value / scale;
+      if (stored >= FLOAT32_OVERFLOW || stored <= -FLOAT32_OVERFLOW) {
+        throw csvError(spec.file, context.lines + offset, j, spec.columns,
+          `'${shorten(text)}' is too large for a 32-bit float (at most ` +
+          'about 3.4e38), the type every feature is trained in');
+      }
+      data[at++] = stored;
     }
     lines[rows++] = context.lines + offset;
     return null;

@@ -237,6 +237,40 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     );
   });
 
+  it('refuses values a float32 cannot hold', async () => {
+    // 3.5e38 is finite in JavaScript but above float32's 3.4028e38.
+    const f32 = await dataError(loadCsv(fixture('float32_overflow.csv')));
+    expect(f32.message).toBe(
+      "test/fixtures/csv/float32_overflow.csv, line 3, column 3 ('b'): " +
+        "'3.5e38' is too large for a 32-bit float (at most about 3.4e38), " +
+        'the type every feature is trained in',
+    );
+    const f64 = await dataError(loadCsv(fixture('float64_overflow.csv')));
+    expect(f64.message).toBe(
+      "test/fixtures/csv/float64_overflow.csv, line 2, column 3 ('b'): " +
+        "'1e400' is too large for a number",
+    );
+  });
+
+  it('suggests the delimiter when the header is one column', async () => {
+    const e = await dataError(loadCsv(fixture('tab_delimited.csv')));
+    expect(e.message).toBe(
+      'test/fixtures/csv/tab_delimited.csv, line 1: there is no label ' +
+        "column 'label'. The columns are 'label\ta\tb'. The header is one " +
+        'column that holds "\\t": is that the delimiter? Pass it as ' +
+        'delimiter (--delimiter).',
+    );
+    await readsTheTwoRows('tab_delimited.csv', { delimiter: '\t' });
+  });
+
+  it('refuses a file with a label column only', async () => {
+    const e = await dataError(loadCsv(fixture('one_column.csv')));
+    expect(e.message).toBe(
+      'test/fixtures/csv/one_column.csv, line 1: the file has a single ' +
+        'column; it needs a label column and at least one feature column.',
+    );
+  });
+
   it('refuses an empty label', async () => {
     const e = await dataError(loadCsv(fixture('empty_label.csv')));
     expect(e.message).toBe(
