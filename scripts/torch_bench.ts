@@ -42,7 +42,8 @@ const optimizer = new optim.Adam(net.parameters(), { lr: 1e-4 });
 const X = torch.tensor(x);
 const Y = torch.tensor(y, { dtype: torch.long });
 const loader = new torch.utils.data.DataLoader(
-  new torch.utils.data.TensorDataset(X, Y), { batchSize: BATCH, shuffle: true });
+  new torch.utils.data.TensorDataset(X, Y),
+  { batchSize: BATCH, shuffle: true });
 
 function torchEpoch(): number {
   let total = 0;

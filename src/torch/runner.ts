@@ -42,7 +42,7 @@ const PROGRESS_EVERY = 50;
  *     - {type: Linear, in_features: 784, out_features: 128}
  *     - ReLU
  *     - {type: Linear, in_features: 128, out_features: 10}
- *   loss: CrossEntropyLoss       # or {type: CrossEntropyLoss, label_smoothing: 0.1}
+ *   loss: {type: CrossEntropyLoss, label_smoothing: 0.1}   # or a bare name
  *   optimizer: {type: Adam, lr: 0.0001}
  *   dataloader: {batch_size: 32, shuffle: true}
  *   epochs: 50
@@ -231,7 +231,10 @@ function trained(
 ): TrainedModel {
   const endsInSoftmax = spec.model.at(-1)?.type === 'Softmax';
   const nClasses = data.classes.length;
-  const forwardAll = (x: Matrix, visit: (out: tf.Tensor, at: number) => void) => {
+  const forwardAll = (
+    x: Matrix,
+    visit: (out: tf.Tensor, at: number) => void,
+  ) => {
     model.eval();
     for (let at = 0; at < x.rows; at += PREDICT_BATCH) {
       const rows = sliceRows(x, at, Math.min(at + PREDICT_BATCH, x.rows));

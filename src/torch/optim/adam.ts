@@ -5,7 +5,10 @@ import { Optimizer, type ParamsArg } from './optimizer.js';
 export interface AdamOptions {
   /** Learning rate, >= 0. Python: `lr`. @default 1e-3 */
   lr?: number;
-  /** Decay rates of the moment estimates, each in [0, 1). @default [0.9, 0.999] */
+  /**
+   * Decay rates of the moment estimates, each in [0, 1).
+   * @default [0.9, 0.999]
+   */
   betas?: [number, number];
   /** Added to the denominator, >= 0. @default 1e-8 */
   eps?: number;
