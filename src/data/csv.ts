@@ -378,6 +378,10 @@ async function waitOutRacyWindow(
   }
   const changedMs = Number(stats.ctimeNs / 1_000_000n);
   const wait = changedMs + window - Date.now();
+  if (wait > window) {
+    // A change time in the future (a skewed network clock): no cache.
+    return stats;
+  }
   await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 0) + 1));
   return statSource(file);
 }
