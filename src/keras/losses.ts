@@ -44,7 +44,10 @@ export interface SmoothedCrossentropyOptions extends CrossentropyOptions {
   labelSmoothing?: number;
 }
 
-export const CROSSENTROPY_OPTIONS: OptionTable = { fromLogits: bool, name: text };
+export const CROSSENTROPY_OPTIONS: OptionTable = {
+  fromLogits: bool,
+  name: text,
+};
 export const SMOOTHED_OPTIONS: OptionTable = {
   ...CROSSENTROPY_OPTIONS,
   labelSmoothing: numberIn(0, 1),

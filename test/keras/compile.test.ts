@@ -57,7 +57,9 @@ describe('compile', () => {
         "'rmsprop', or an optimizer object such as " +
         "optimizers.Adam({learningRate: 0.001}). Got 'adm' instead.");
     expect(() => model.compile({ loss: 'sparse_crossentropy' }))
-      .toThrow(/'loss' parameter of compile must be a known loss name .*'sparse_categorical_crossentropy', .*Got 'sparse_crossentropy'/);
+      .toThrow(new RegExp("'loss' parameter of compile must be a known " +
+        "loss name .*'sparse_categorical_crossentropy', .*" +
+        "Got 'sparse_crossentropy'"));
     expect(() => model.compile({ loss: 'mse', metrics: ['acuracy'] }))
       .toThrow(/known metric names \(did you mean 'accuracy'\?\)/);
     expect(() => optimizers.Adam({ learningRate: -1 })).toThrow(OptionError);

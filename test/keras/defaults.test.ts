@@ -126,7 +126,8 @@ describe('Keras defaults (fixture from the documented formulas)', () => {
 
   it('summary after training adds the optimizer params', async () => {
     model = tutorialModel();
-    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: 'adam',
+      loss: 'sparse_categorical_crossentropy' });
     const x = tf.zeros([4, 784]);
     const y = tf.tensor1d([0, 1, 2, 3]);
     await model.fit(x, y, { verbose: 0 });

@@ -77,7 +77,8 @@ describe('fit', () => {
     keras.utils.setRandomSeed(4);
     const { train } = smallMnist(100);
     model = tutorialModel(8);
-    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: 'adam',
+      loss: 'sparse_categorical_crossentropy' });
     const h = await model.fit(train.x, train.y,
       { epochs: 5, initialEpoch: 3, verbose: 0 });
     expect(h.epoch).toEqual([3, 4]);
@@ -109,7 +110,8 @@ describe('fit', () => {
 
   it('refuses mismatched shapes and out-of-range labels', async () => {
     model = tutorialModel(8);
-    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: 'adam',
+      loss: 'sparse_categorical_crossentropy' });
     await expect(model.fit(tf.zeros([3, 784]), [0, 1], { verbose: 0 }))
       .rejects.toThrow('fit: x and y must have the same number of samples; ' +
         'got 3 and 2.');
@@ -124,7 +126,8 @@ describe('fit', () => {
     keras.utils.setRandomSeed(6);
     const { train } = smallMnist(200);
     model = tutorialModel(8);
-    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: 'adam',
+      loss: 'sparse_categorical_crossentropy' });
     const controller = new AbortController();
     let batches = 0;
     const h = await model.fit(train.x, train.y, {
@@ -147,7 +150,8 @@ describe('fit', () => {
       keras.layers.Dense(3, { activation: 'softmax' })]);
     expect(model.built).toBe(false);
     expect(() => model.summary()).toThrow(/has not yet been built/);
-    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: 'adam',
+      loss: 'sparse_categorical_crossentropy' });
     const x = tf.zeros([4, 2, 5]);
     await model.fit(x, [0, 1, 2, 0], { verbose: 0 });
     x.dispose();

@@ -17,7 +17,10 @@ import { monitorIncreases, type MonitorMode } from './monitor.js';
 export interface EarlyStoppingOptions {
   /** Metric to watch. @default 'val_loss' */
   monitor?: string;
-  /** Smaller changes do not count as improvement. Python `min_delta`. @default 0 */
+  /**
+   * Smaller changes do not count as improvement. Python `min_delta`.
+   * @default 0
+   */
   minDelta?: number;
   /** Epochs without improvement before stopping. @default 0 */
   patience?: number;

@@ -17,7 +17,10 @@ export interface ModelCheckpointOptions {
   monitor?: string;
   /** 1 reports each save. @default 0 */
   verbose?: 0 | 1;
-  /** Save only when the monitored metric improves. Python `save_best_only`. @default false */
+  /**
+   * Save only when the monitored metric improves. Python
+   * `save_best_only`. @default false
+   */
   saveBestOnly?: boolean;
   /**
    * Not supported yet: the tfjs layers format always holds the topology

@@ -1,6 +1,11 @@
 import { optionError } from '../../util/options.js';
 import { callable } from '../callable.js';
-import { checkOptions, shape, text, type OptionTable } from '../option_specs.js';
+import {
+  checkOptions,
+  shape,
+  text,
+  type OptionTable,
+} from '../option_specs.js';
 
 export interface InputOptions {
   /** Shape of one sample, without the batch axis: `[784]`. */

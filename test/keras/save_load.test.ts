@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ModelFileError } from '../../src/errors.js';
+import { loadLayersModel, saveLayersModel } from '../../src/io/file_system.js';
+import * as keras from '../../src/keras/index.js';
+import { smallMnist, tempDir, tutorialModel } from './helpers.js';
+
+beforeEach(() => keras.utils.clearSession());
+
+describe('save and loadModel', () => {
+  it('round-trips predictions, layers, metadata and compile', async () => {
+    keras.utils.setRandomSeed(41);
+    const { train, test } = smallMnist(300, 50);
+    const model = tutorialModel(16);
+    model.compile({ optimizer: keras.optimizers.Adam({ learningRate: 0.01 }),
+      loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    await model.fit(train.x, train.y, { epochs: 2, batchSize: 100,
+      verbose: 0 });
+    const dir = path.join(tempDir('save'), 'a model é');
+    await model.save(dir);
+    await expect(model.save(dir)).rejects.toThrow(ModelFileError);
+    await model.save(path.join(dir, 'model.json'), { overwrite: true });
+
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'),
+      'utf8'));
+    const trio = json.userDefinedMetadata.trio;
+    expect(trio.facade).toBe('keras');
+    expect(trio.output).toBe('probabilities');
+    expect(trio.classes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(trio.options.layers[0]).toMatchObject({ type: 'Dense',
+      name: 'dense', units: 16, activation: 'relu', input_shape: [784],
+      kernel_initializer: 'glorot_uniform' });
+    expect(trio.options.compile.optimizer).toMatchObject({ type: 'Adam',
+      learning_rate: 0.01, epsilon: 1e-7 });
+
+    const loaded = await keras.models.loadModel(dir);
+    expect(loaded.layers.map((l) => l.name))
+      .toEqual(['dense', 'dense_1', 'dense_2']);
+    // The same table; the original's footer also counts Adam's slots.
+    const table = (t: string) => t.split('\n').slice(0, 9).join('\n');
+    expect(table(loaded.summary({ lineLength: 76 })))
+      .toBe(table(model.summary({ lineLength: 76 })));
+    const a = model.predict(test.x);
+    const b = loaded.predict(test.x);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    // Compiled as saved: evaluate works and matches.
+    expect(loaded.evaluate(test.x, test.y, { verbose: 0 }))
+      .toEqual(model.evaluate(test.x, test.y, { verbose: 0 }));
+    expect(loaded.optimizer).toBeInstanceOf(keras.optimizers.AdamOptimizer);
+    expect((loaded.optimizer as keras.optimizers.AdamOptimizer).learningRate)
+      .toBe(0.01);
+    // Plain tfjs reads the same folder.
+    const plain = await loadLayersModel(dir);
+    const xt = tf.tensor2d(test.x.data, [test.x.rows, 784]);
+    const c = plain.predict(xt) as tf.Tensor;
+    xt.dispose();
+    expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([a, b, c]);
+    plain.dispose();
+    loaded.dispose();
+    model.dispose();
+  });
+
+  it('loads a plain tfjs Sequential, wrapping its layers', async () => {
+    const plain = tf.sequential({ layers: [
+      tf.layers.dense({ units: 4, inputShape: [3], name: 'd' })] });
+    const dir = path.join(tempDir('plain'), 'm');
+    await saveLayersModel(plain, dir);
+    const loaded = await keras.models.loadModel(dir);
+    expect(loaded.layers.map((l) => `${l.name} ${l.className}`))
+      .toEqual(['d Dense']);
+    expect(loaded.optimizer).toBeUndefined();
+    expect(loaded.countParams()).toBe(16);
+    loaded.dispose();
+    plain.dispose();
+  });
+
+  it('names the folder when there is no model', async () => {
+    const dir = path.join(tempDir('none'), 'nothing');
+    const err = await keras.models.loadModel(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelFileError);
+    expect((err as Error).message).toMatch(/^No model found: /);
+    expect((err as Error).message).toContain(path.join(dir, 'model.json'));
+  });
+});
