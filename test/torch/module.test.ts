@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/torch/index.js';
@@ -39,6 +40,7 @@ describe('nn.Module', () => {
     const net = new Net();
     // `class Net` in the fixture script has the same name.
     expect(net.toString()).toBe(fx.repr_net);
+    expect(inspect(net)).toBe(fx.repr_net);
     const seq = new nn.Sequential(new nn.Flatten(), new nn.Linear(4, 3),
       new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(3, 2, false),
       new nn.Softmax(-1));

@@ -273,6 +273,11 @@ export abstract class Module {
     return '';
   }
 
+  /** `console.log(module)` in Node prints the PyTorch printout too. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** PyTorch's module printout, such as `Linear(in_features=...)`. */
   toString(): string {
     const name = this.constructor.name;
