@@ -14,7 +14,7 @@ import {
   type LayerSpec,
   type TorchSection,
 } from './config.js';
-import { exportLayersModel } from './export.js';
+import { exportLayersModel, type ChainStep } from './export.js';
 import * as nn from './nn/index.js';
 import { Adam } from './optim/adam.js';
 import { StepLR } from './optim/lr_scheduler.js';
@@ -268,12 +268,19 @@ function trained(
       });
     },
     metadata() {
+      // The chain of layers lets loadLayersStateDict restore the keys.
+      const exported = exportLayersModel(model, [data.x.cols]);
+      const meta = exported.getUserDefinedMetadata() as
+        { trio: { state: { chain: ChainStep[] } } };
+      exported.dispose();
       return {
         facade: 'torch',
         classes: [...data.classes],
         output: endsInSoftmax ? 'probabilities' : 'logits',
         options: section,
-        state: { lossCurve, epochs: lossCurve.length },
+        state: {
+          lossCurve, epochs: lossCurve.length, chain: meta.trio.state.chain,
+        },
       };
     },
     dispose() {

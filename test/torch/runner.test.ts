@@ -139,7 +139,11 @@ describe('torchEntry.run', () => {
     expect(fromLayers).toEqual(Array.from(predicted.subarray(0, 5)));
     layers.dispose();
     expect(trained.metadata()).toMatchObject({ facade: 'torch',
-      output: 'logits', classes: train.classes });
+      output: 'logits', classes: train.classes,
+      state: { epochs: 3, chain: [
+        { path: '0', type: 'Linear', layer: 'linear_0' },
+        { path: '1', type: 'ReLU', layer: 'linear_0' },
+        { path: '2', type: 'Linear', layer: 'linear_2' }] } });
     trained.dispose();
     tf.dispose(x);
     // Leak check: training, predicting and exporting leave nothing.
