@@ -35,7 +35,7 @@ export async function loadModel(
     TrioMetadata | undefined;
   try {
     const saved = meta?.facade === 'keras' ? meta.options : undefined;
-    const model = saved === undefined
+    const model = saved?.['layers'] === undefined
       ? wrap(tfModel)
       : rebuild(tfModel, saved);
     const compileConfig = saved?.['compile'];

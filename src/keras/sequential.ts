@@ -36,6 +36,7 @@ import {
 } from './fit_options.js';
 import { InputSpec } from './layers/input.js';
 import { Layer } from './layers/layer.js';
+import { WrappedLayer } from './layers/wrapped.js';
 import { getLoss, type Loss, type LossIdentifier } from './losses.js';
 import {
   checkMetrics,
@@ -611,7 +612,10 @@ export class SequentialModel implements CallbackModel {
         ...(this.input === undefined
           ? {}
           : { input: { shape: this.input.shape, name: this.input.name } }),
-        layers: this.layers.map((l) => l.getConfig()),
+        // Layers of a plain tfjs model have no Keras options to restore.
+        ...(this.layers.some((l) => l instanceof WrappedLayer)
+          ? {}
+          : { layers: this.layers.map((l) => l.getConfig()) }),
         ...(this.compiled === undefined
           ? {}
           : { compile: this.compiled.config }),

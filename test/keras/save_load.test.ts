@@ -73,6 +73,11 @@ describe('save and loadModel', () => {
       .toEqual(['d Dense']);
     expect(loaded.optimizer).toBeUndefined();
     expect(loaded.countParams()).toBe(16);
+    // Saved again through the facade, it still loads (wrapped).
+    await loaded.save(`${dir}-again`);
+    const again = await keras.models.loadModel(`${dir}-again`);
+    expect(again.layers.map((l) => l.name)).toEqual(['d']);
+    again.dispose();
     loaded.dispose();
     plain.dispose();
   });
