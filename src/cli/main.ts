@@ -3,13 +3,19 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { TrioError } from '../errors.js';
 import { compareCommand } from './compare.js';
+import { evaluateCommand } from './evaluate.js';
+import { inspectCommand } from './inspect.js';
+import { predictCommand } from './predict.js';
 
 /** The `trio` command line. */
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('trio')
     .command(compareCommand)
-    .demandCommand(1, 'Name a command: compare')
+    .command(inspectCommand)
+    .command(predictCommand)
+    .command(evaluateCommand)
+    .demandCommand(1, 'Name a command: compare, inspect, predict or evaluate')
     .strict()
     .recommendCommands()
     .fail((message, err, y) => {

@@ -3,11 +3,11 @@ import { selectBackend } from '../backend/select.js';
 import type { BackendChoice } from '../backend/select.js';
 import type { ComparisonConfig, ModelConfig } from
   '../config/comparison_config.js';
-import { loadCsv } from '../data/csv.js';
+import { checkTrainingLabels, loadCsv } from '../data/csv.js';
 import type { Dataset } from '../data/csv.js';
 import { encodeLabels } from '../data/labels.js';
 import { ensureMnistCsv } from '../data/mnist.js';
-import { DataError, TrioError } from '../errors.js';
+import { TrioError } from '../errors.js';
 import { saveLayersModel } from '../io/file_system.js';
 import { METADATA_KEY } from '../io/metadata.js';
 import type { TrioMetadata } from '../io/metadata.js';
@@ -88,7 +88,12 @@ export async function runComparison(
 
   const { dataset } = config;
   if (dataset.source === 'mnist') {
-    await ensureMnistCsv(dataset.train, dataset.test);
+    const written = await ensureMnistCsv(dataset.train, dataset.test);
+    for (const split of [written.train, written.test]) {
+      if (split.written) {
+        reporter.line(`Wrote the bundled MNIST to ${split.path}`);
+      }
+    }
   }
   const parse = {
     label: dataset.label,
@@ -180,11 +185,9 @@ async function runOne(
       average: 'macro',
       labels: [...labels],
       zeroDivision: 0,
-    }) as number;
-    const report = classificationReport(yTrue, yPred, {
-      labels: [...labels],
-      zeroDivision: 0,
-    }) as string;
+    });
+    // As the tutorial calls it: classification_report(y_test, y_pred).
+    const report = classificationReport(yTrue, yPred, { zeroDivision: 0 });
     const confusion = confusionMatrix(yTrue, yPred, { labels: [...labels] });
     reporter.line(report);
     const interrupted = options.signal?.aborted === true;
@@ -246,16 +249,8 @@ async function saveModel(
 }
 
 function encodeTraining(train: Dataset): TrainingData {
+  checkTrainingLabels(train);
   const { codes, classes } = encodeLabels(train.y, undefined, train.file);
-  if (classes.length < 2) {
-    throw new DataError(
-      `${train.file}: the label column '${train.labelName}' holds a single ` +
-        `class (${String(classes[0])}); a classifier needs at least two.`,
-      train.file,
-      undefined,
-      train.labelName,
-    );
-  }
   return { x: train.x, y: codes, classes };
 }
 
