@@ -126,6 +126,24 @@ describe('nn.Module', () => {
     tf.dispose([x, flat, soft, sig, tanh]);
   });
 
+  it('Linear computes x Wᵀ + b, also without bias and for one sample', () => {
+    const linear = new nn.Linear(2, 1, false);
+    linear.weight.assign(tf.tensor2d([[2, -1]]));
+    // [1, 3]·[2, -1] = -1; [4, 0]·[2, -1] = 8.
+    const batch = linear(tf.tensor2d([[1, 3], [4, 0]])) as tf.Tensor;
+    const single = linear(tf.tensor1d([1, 3])) as tf.Tensor;
+    expect(Array.from(batch.dataSync())).toEqual([-1, 8]);
+    expect(single.shape).toEqual([1]);
+    expect(linear.toString())
+      .toBe('Linear(in_features=2, out_features=1, bias=False)');
+    const soft = new nn.Softmax(0)(tf.tensor2d([[0, 1], [0, 1]])) as
+      tf.Tensor;
+    // Softmax over dim 0: each column of two equal values is [0.5, 0.5].
+    expect(Array.from(soft.dataSync())).toEqual([0.5, 0.5, 0.5, 0.5]);
+    tf.dispose([batch, single, soft]);
+    linear.dispose();
+  });
+
   it('Linear refuses an input of the wrong width, naming both', () => {
     const linear = new nn.Linear(3, 2);
     const x = tf.zeros([5, 4]);
@@ -182,6 +200,20 @@ describe('tensor helpers', () => {
     expect(torch.item(s)).toBe(4.5);
     s.dispose();
     tf.dispose([out, y]);
+  });
+
+  it('tensor() takes a Matrix, typed arrays and nested arrays', () => {
+    const m = torch.tensor({ data: new Float32Array([1, 2, 3, 4, 5, 6]),
+      rows: 2, cols: 3 });
+    const labels = torch.tensor(new Int32Array([3, 1]));
+    const nested = torch.tensor([[1, 2]], { dtype: torch.long });
+    expect([m.shape, m.dtype]).toEqual([[2, 3], 'float32']);
+    expect([labels.shape, labels.dtype]).toEqual([[2], 'int32']);
+    expect([nested.shape, nested.dtype]).toEqual([[1, 2], 'int32']);
+    expect(() => torch.tensor([1], { dtype: 'int64' as 'int32' })).toThrow(
+      "The 'dtype' parameter of tensor must be one of 'float32' or " +
+        "'int32'. Got 'int64' instead.");
+    tf.dispose([m, labels, nested]);
   });
 
   it('noGrad returns the result and frees the rest', () => {

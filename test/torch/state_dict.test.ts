@@ -28,6 +28,14 @@ describe('stateDict and loadStateDict', () => {
     b.dispose();
   });
 
+  it('loads a module\'s own state dict onto itself unharmed', () => {
+    const net = new Net();
+    const before = Array.from(net.fc1.weight.dataSync());
+    net.loadStateDict(net.stateDict());
+    expect(Array.from(net.fc1.weight.dataSync())).toEqual(before);
+    net.dispose();
+  });
+
   it('reports missing and unexpected keys as PyTorch does', () => {
     const net = new Net();
     const seq = new nn.Sequential(new nn.Linear(6, 5));

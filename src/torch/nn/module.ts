@@ -250,7 +250,9 @@ export abstract class Module {
     tf.tidy(() => {
       for (const [key, p] of own) {
         const value = stateDict[key];
-        if (value !== undefined) {
+        // Loading a parameter onto itself is a no-op (and assign would
+        // free the data it is about to share).
+        if (value !== undefined && value !== p) {
           p.assign(value.dtype === p.dtype ? value : value.cast(p.dtype));
         }
       }
