@@ -110,13 +110,18 @@ for (const name of wanted) {
     : await loadFacade(name as (typeof FACADE_NAMES)[number]));
 }
 
-// Warm-up: the first training in a process pays for compiling the wasm
-// kernels and JIT; keep it out of the measurements.
+// Warm-up: the first training of each subject pays for loading its code,
+// JIT and growing the wasm heap; keep that out of the measurements.
 const warmRows = Math.min(x.rows, 1000);
-await referenceSubject.train(
-  { ...data, x: sliceRows(x, 0, warmRows), y: y.subarray(0, warmRows) },
-  { batchSize: 100, epochs: 1, seed },
-);
+for (const subject of subjects) {
+  if (!('unavailable' in subject)) {
+    progress(`${subject.name}: warm-up on ${warmRows} rows...`);
+    await subject.train(
+      { ...data, x: sliceRows(x, 0, warmRows), y: y.subarray(0, warmRows) },
+      { batchSize: 100, epochs: 1, seed },
+    ).catch(() => undefined); // a failing subject fails again, measured
+  }
+}
 
 const training: TrainingRow[] = [];
 for (const batch of batches) {
@@ -220,6 +225,12 @@ function render(): string {
     `backend ${backend.name}${backend.name === 'wasm'
       ? `, fast paths ${fastPaths ? 'on' : 'off'}` : ''}, ` +
     `load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+  const [load] = os.loadavg();
+  if (load! > os.cpus().length) {
+    out.push(`WARNING: the machine is busy (load ${load!.toFixed(1)} on ` +
+      `${os.cpus().length} cores): timings are inflated and noisy, ` +
+      "PyTorch's worker threads especially. Re-run on a quiet machine.");
+  }
   const timeRows = names.map((n) =>
     [n, ...batches.map((b) => cell(find(n, b)))]);
   for (const p of ['PyTorch', 'scikit-learn']) {
