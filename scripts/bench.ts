@@ -6,6 +6,13 @@
  *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
  *     [--subjects reference,sklearn,keras,torch] [--peers] [--start]
  *     [--no-csv] [--no-fast-paths] [--backend wasm] [--json file]
+ *     [--seed 42]
+ *
+ * --subjects   which of the reference loop and the facades to train
+ * --peers      also run scripts/peers/*.py with /usr/bin/python3
+ *              (scikit-learn, PyTorch with 2 threads, pandas.read_csv)
+ * --start      also run the default `npm start` and report its peak memory
+ * --no-fast-paths  measure the unpatched wasm kernels (the "before")
  *
  * Epoch time = wall time of one training run (model set-up and data
  * upload included) divided by the epochs it ran. Progress goes to stderr;
