@@ -46,7 +46,7 @@ export async function selectBackend(
             reason,
         );
       }
-      skipped.push({ name, reason: firstLine(reason) });
+      skipped.push({ name, reason: friendlyReason(name, err) });
     }
   }
   throw new Error(
@@ -89,6 +89,15 @@ async function startBackend(name: BackendName): Promise<void> {
     throw new Error(`tf.setBackend('${name}') returned false`);
   }
   await tf.ready();
+}
+
+/** Why a backend was skipped, in words a user can act on. */
+function friendlyReason(name: BackendName, err: unknown): string {
+  const code = (err as { code?: string } | null)?.code;
+  if (name === 'tensorflow' && code === 'ERR_MODULE_NOT_FOUND') {
+    return '@tensorflow/tfjs-node is not installed';
+  }
+  return firstLine(err instanceof Error ? err.message : String(err));
 }
 
 function firstLine(text: string): string {

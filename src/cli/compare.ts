@@ -82,7 +82,7 @@ async function compare(args: CompareArgs): Promise<number> {
       signal: controller.signal,
       onBackend: (choice) => {
         const why = choice.skipped
-          .map((s) => `${s.name} unavailable: ${s.reason}`)
+          .map((s) => `${s.name} skipped: ${s.reason}`)
           .join('; ');
         say(`Backend: ${choice.name}${why === '' ? '' : ` (${why})`}`);
       },

@@ -185,6 +185,9 @@ export function fileSystemSaver(
     try {
       fs.mkdirSync(parent, { recursive: true });
       tmp = fs.mkdtempSync(path.join(parent, `.${base}.tmp-`));
+      // mkdtemp makes the folder private (0700); a saved model is an
+      // ordinary folder, readable as a plain mkdir would make it.
+      fs.chmodSync(tmp, 0o777 & ~process.umask());
       writeFileSynced(path.join(tmp, WEIGHTS_BIN), Buffer.from(weightData));
       writeFileSynced(path.join(tmp, MODEL_JSON), JSON.stringify(modelJson));
       moveIntoPlace(tmp, folder, existing);
