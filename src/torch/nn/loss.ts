@@ -118,10 +118,6 @@ export class CrossEntropyLoss extends Loss {
     return nllTotal.mul(1 - eps).add(tf.sum(smooth).div(denom).mul(eps / c));
   }
 
-  override extraRepr(): string {
-    return '';
-  }
-
   override dispose(): void {
     this.weight?.dispose();
     super.dispose();

@@ -79,7 +79,6 @@ export abstract class Optimizer<O extends object> {
    * that gradient. Parameters whose `grad` is null are skipped.
    */
   step(): void {
-    this.beforeStep();
     tf.tidy(() => {
       for (const g of this.paramGroups) {
         for (const p of g.params) {
@@ -100,9 +99,6 @@ export abstract class Optimizer<O extends object> {
     }
     this.state.clear();
   }
-
-  /** Called once per `step` before any update. */
-  protected beforeStep(): void {}
 
   /** Throws an `OptionError` for an out-of-range option. */
   protected abstract checkOptions(options: O): void;
