@@ -73,6 +73,12 @@ describe('nn.Module', () => {
     m.dispose();
   });
 
+  it('to(device) returns the module itself', () => {
+    const net = new Net();
+    expect(net.to('cuda')).toBe(net);
+    net.dispose();
+  });
+
   it('train() and eval() set training on every sub-module', () => {
     const seq = new nn.Sequential(new nn.Linear(2, 2), new nn.Dropout());
     expect(seq.training).toBe(true);

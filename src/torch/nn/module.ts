@@ -177,6 +177,15 @@ export abstract class Module {
   }
 
   /**
+   * Python: `to(device)`. Returns `this` unchanged: tfjs runs every
+   * tensor on the one backend chosen for the process (`selectBackend`),
+   * so there is nothing to move. Kept so `model.to(device)` ports as is.
+   */
+  to(_device?: unknown): this {
+    return this;
+  }
+
+  /**
    * Python: `zero_grad(set_to_none=True)`: clears every parameter's
    * gradient, or sets it to zeros when `setToNone` is false.
    */
