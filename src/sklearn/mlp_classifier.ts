@@ -37,7 +37,6 @@ import {
   outputs,
   paramList,
   paramsFrom,
-  toVariable,
 } from './network.js';
 import type {
   MLPClassifierOptions,
@@ -46,6 +45,7 @@ import type {
 } from './options.js';
 import { DEFAULTS, OWNER, PARAM_NAMES, resolveOptions } from './options.js';
 import { stratifiedSplit } from './split.js';
+import { StepGuard } from './step_guard.js';
 import { AdamOptimizer, SGDOptimizer } from './stochastic_optimizers.js';
 import type { StochasticOptimizer } from './stochastic_optimizers.js';
 
@@ -658,11 +658,7 @@ export class MLPClassifier implements MLPClassifierOptions {
     const lossOf = (xb: tf.Tensor2D, yb: tf.Tensor2D) =>
       (...w: tf.Tensor[]) => objective(xb, yb, w, activation, out, alpha);
 
-    // Per-epoch scalars read once at the epoch's end.
-    const lossSum = toVariable(tf.scalar(0), false);
-    const healthy = toVariable(tf.scalar(true, 'bool'), false);
-    const failStep = toVariable(tf.scalar(-1, 'int32'), false);
-    const failLoss = toVariable(tf.scalar(0), false);
+    const guard = new StepGuard();
     let bestWeights: tf.Tensor[] | undefined;
     let lastYield = Date.now();
     try {
@@ -672,18 +668,14 @@ export class MLPClassifier implements MLPClassifierOptions {
         }
         const xEpoch = o.shuffle ? takeRows(xTrain, sampleIdx) : xTrain;
         const yEpoch = o.shuffle ? takeRows(yTrainHot, sampleIdx) : yTrainHot;
-        tf.tidy(() => {
-          lossSum.assign(tf.scalar(0));
-          healthy.assign(tf.scalar(true, 'bool'));
-          failStep.assign(tf.scalar(-1, 'int32'));
-        });
+        guard.begin();
         const started = Date.now();
         let lastProgress = started;
         let aborted = false;
         for (let step = 0; step < steps; step++) {
           const start = step * batchSize;
           const end = Math.min(start + batchSize, n);
-          tf.tidy(() => {
+          const applied = tf.tidy(() => {
             const xs = sliceRows(xEpoch, start, end);
             const ys = sliceRows(yEpoch, start, end);
             const xb = tf.tensor2d(xs.data, [xs.rows, xs.cols]);
@@ -691,21 +683,12 @@ export class MLPClassifier implements MLPClassifierOptions {
             const { value, grads } = tf.valueAndGrads(lossOf(xb, yb))(vars);
             const updates = optimizer.updates(grads);
             const next = vars.map((v, i) => tf.add(v, updates[i]!));
-
-            // Apply the step only while every loss and weight is finite.
-            const finite = tf.logicalAnd(
-              tf.all(tf.isFinite(value)),
-              tf.all(tf.stack(next.map((t) => tf.all(tf.isFinite(t))))));
-            const ok = tf.logicalAnd(healthy, finite);
-            vars.forEach((v, i) => v.assign(tf.where(ok, next[i]!, v)));
-            const failsNow = tf.logicalAnd(healthy, tf.logicalNot(ok));
-            failStep.assign(tf.where(failsNow, tf.scalar(step, 'int32'),
-              failStep));
-            failLoss.assign(tf.where(failsNow, value as tf.Scalar, failLoss));
-            healthy.assign(ok as tf.Scalar);
-            lossSum.assign(tf.add(lossSum, tf.where(ok,
-              tf.mul(value, end - start), tf.zerosLike(value))) as tf.Scalar);
+            return guard.apply(step, value as tf.Scalar, next, vars,
+              end - start);
           });
+          if (!applied) {
+            break;
+          }
           const now = Date.now();
           if (reporter.progress !== undefined &&
               (now - lastProgress >= PROGRESS_MS || step === 0)) {
@@ -730,25 +713,25 @@ export class MLPClassifier implements MLPClassifierOptions {
           }
         }
 
-        const [sum, ok, bad, badLoss] = [lossSum, healthy, failStep, failLoss]
-          .map((v) => v.dataSync()[0]!);
-        if (!ok) {
-          const why = Number.isFinite(badLoss)
-            ? `its update made the weights non-finite (loss ${badLoss})`
-            : `the loss became ${badLoss}`;
+        const totals = guard.end();
+        if (totals.failed !== undefined) {
+          const { step, loss } = totals.failed;
+          const why = Number.isFinite(loss)
+            ? `its update made the weights non-finite (loss ${loss})`
+            : `the loss became ${loss}`;
           throw new DivergenceError(
             `Training diverged at epoch ${this.nIter! + 1}, step ` +
-              `${bad + 1} of ${steps}: ${why}. The weights from before ` +
+              `${step + 1} of ${steps}: ${why}. The weights from before ` +
               'that step are kept. Lower learningRateInit or scale the ' +
               'features.',
-            this.nIter! + 1, bad + 1);
+            this.nIter! + 1, step + 1);
         }
         if (aborted) {
           warn(new TrioWarning('Training interrupted by user.'));
           break;
         }
         this.nIter! += 1;
-        this.loss = sum / n;
+        this.loss = totals.lossSum / n;
         this.t! += n;
         this.lossCurve!.push(this.loss);
         say(`Iteration ${this.nIter}, loss = ${this.loss.toFixed(8)}`);
@@ -814,7 +797,7 @@ export class MLPClassifier implements MLPClassifierOptions {
         vars.forEach((v, i) => v.assign(best[i]!));
       }
     } finally {
-      tf.dispose([lossSum, healthy, failStep, failLoss]);
+      guard.dispose();
       tf.dispose(bestWeights);
       validation?.x.dispose();
     }

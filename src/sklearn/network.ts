@@ -90,7 +90,8 @@ export function hidden(z: tf.Tensor, activation: Activation): tf.Tensor {
 
 /**
  * The last layer's pre-activation for `x`, given weights as a flat list
- * (coefs then intercepts, `nLayers - 1` of each).
+ * (coefs then intercepts, `nLayers - 1` of each). Each layer is one
+ * fused product + bias (+ relu) kernel; logistic and tanh follow it.
  */
 export function logits(
   x: tf.Tensor2D,
@@ -98,13 +99,20 @@ export function logits(
   activation: Activation,
 ): tf.Tensor2D {
   const n = weights.length / 2;
-  let a: tf.Tensor = x;
+  let a: tf.Tensor2D = x;
   for (let i = 0; i < n; i++) {
-    const z = tf.add(tf.matMul(a as tf.Tensor2D, weights[i] as tf.Tensor2D),
-      weights[n + i]!);
-    a = i === n - 1 ? z : hidden(z, activation);
+    const last = i === n - 1;
+    const z = tf.fused.matMul({
+      a,
+      b: weights[i] as tf.Tensor2D,
+      bias: weights[n + i]!,
+      activation: !last && activation === 'relu' ? 'relu' : 'linear',
+    }) as tf.Tensor2D;
+    a = last || activation === 'relu'
+      ? z
+      : (hidden(z, activation) as tf.Tensor2D);
   }
-  return a as tf.Tensor2D;
+  return a;
 }
 
 /** Output probabilities: softmax rows, or the logistic of one column. */

@@ -10,6 +10,7 @@ import {
 import { mnistMatrix } from '../../src/data/mnist.js';
 import { MemoryReporter } from '../../src/reporter.js';
 import { MLPClassifier } from '../../src/sklearn/mlp_classifier.js';
+import { setStepCheck } from '../../src/sklearn/step_guard.js';
 import { datasets, fixture, maxRelativeError, optionsOf } from './helpers.js';
 
 const iris = datasets.iris!;
@@ -204,27 +205,50 @@ describe('training', () => {
       clf.dispose();
     });
 
-  it('stops at once on a diverging loss, keeping finite weights', async () => {
-    // Unscaled 0-255 MNIST pixels with plain SGD at rate 1 blow up within
-    // two epochs (identity units, so nothing saturates).
-    const { x, y } = mnistMatrix('train', { limit: 500, scale: 1 });
-    const clf = new MLPClassifier({ solver: 'sgd', learningRateInit: 1,
-      activation: 'identity', hiddenLayerSizes: [16], maxIter: 20,
-      randomState: 0 });
-    const err = await clf.fit(x, y).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DivergenceError);
-    const d = err as DivergenceError;
-    expect(d.message).toMatch(new RegExp(
-      `^Training diverged at epoch ${d.epoch}, step ${d.step} of 3: ` +
-        '(the loss became (NaN|Infinity)|its update made the weights ' +
-        'non-finite \\(loss [-+.e\\d]+\\))\\. The weights from before that ' +
-        'step are kept\\.'));
-    expect(d.epoch).toBeGreaterThanOrEqual(1);
-    for (const c of clf.coefs) {
-      expect(c.data.every(Number.isFinite)).toBe(true);
+  it.each(['sync', 'deferred'] as const)(
+    'stops at once on a diverging loss, keeping finite weights (%s)',
+    async (mode) => {
+      // Unscaled 0-255 MNIST pixels with plain SGD at rate 1 blow up
+      // within two epochs (identity units, so nothing saturates).
+      setStepCheck(mode);
+      try {
+        const { x, y } = mnistMatrix('train', { limit: 500, scale: 1 });
+        const clf = new MLPClassifier({ solver: 'sgd', learningRateInit: 1,
+          activation: 'identity', hiddenLayerSizes: [16], maxIter: 20,
+          randomState: 0 });
+        const err = await clf.fit(x, y).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DivergenceError);
+        const d = err as DivergenceError;
+        expect(d.message).toMatch(new RegExp(
+          `^Training diverged at epoch ${d.epoch}, step ${d.step} of 3: ` +
+            '(the loss became (NaN|Infinity)|its update made the weights ' +
+            'non-finite \\(loss [-+.e\\d]+\\))\\. The weights from ' +
+            'before that step are kept\\.'));
+        expect(d.epoch).toBeGreaterThanOrEqual(1);
+        for (const c of clf.coefs) {
+          expect(c.data.every(Number.isFinite)).toBe(true);
+        }
+        expect(clf.lossCurve!.length).toBe(d.epoch - 1);
+        clf.dispose();
+      } finally {
+        setStepCheck(undefined);
+      }
+    });
+
+  it('both step checks train the same way', async () => {
+    const curves: number[][] = [];
+    for (const mode of ['sync', 'deferred'] as const) {
+      setStepCheck(mode);
+      const clf = new MLPClassifier({ maxIter: 5, randomState: 0,
+        batchSize: 16 });
+      await clf.fit(iris.x_train, iris.y_train);
+      curves.push(clf.lossCurve!);
+      clf.dispose();
     }
-    expect(clf.lossCurve!.length).toBe(d.epoch - 1);
-    clf.dispose();
+    setStepCheck(undefined);
+    // They differ only in how the epoch's loss sum is accumulated
+    // (float64 in JS against float32 on the backend).
+    expect(maxRelativeError(curves[0]!, curves[1]!)).toBeLessThan(1e-6);
   });
 
   it('verbose without a reporter writes to the console', async () => {
