@@ -61,14 +61,24 @@ function accumulate(p: Parameter, g: tf.Tensor): void {
 }
 
 /**
- * Runs `fn` for evaluation and frees every tensor it made except those it
- * returns. Python: `with torch.no_grad(): ...`. `fn` must be synchronous.
+ * Runs `fn` without recording it for differentiation and frees every
+ * tensor it made except those it returns. Python: `with torch.no_grad():`.
+ * `fn` must be synchronous.
  *
- * tfjs computes no gradient outside `backward`, so this only scopes the
- * memory.
- * TODO: inside a `backward` closure, `noGrad` does not yet stop the
- * gradient of what it returns (PyTorch's `no_grad` does).
+ * Outside `backward` nothing is recorded anyway, so this only scopes the
+ * memory of an evaluation loop. Inside a `backward` closure, what `fn`
+ * returns is a constant for the gradient, as in PyTorch.
  */
 export function noGrad<T extends tf.TensorContainer>(fn: () => T): T {
-  return tf.tidy(fn);
+  // NOTE [no-grad]: tfjs records an op for differentiation only while
+  // its engine's public `state.gradientDepth` is above 0 (inside
+  // tf.grads / variableGrads); holding it at 0 turns recording off.
+  const state = tf.engine().state;
+  const depth = state.gradientDepth;
+  state.gradientDepth = 0;
+  try {
+    return tf.tidy(fn);
+  } finally {
+    state.gradientDepth = depth;
+  }
 }

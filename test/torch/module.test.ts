@@ -222,6 +222,33 @@ describe('tensor helpers', () => {
     tf.dispose([m, labels, nested]);
   });
 
+  it('noGrad inside backward makes its result a constant', () => {
+    torch.manualSeed(0);
+    const net = new Net();
+    const teacher = new Net();
+    const x = tf.ones([2, 6]);
+    const mse = new nn.MSELoss();
+    const value = torch.backward(() => {
+      const target = torch.noGrad(() => teacher(x) as tf.Tensor);
+      return mse(net(x), target);
+    });
+    // The teacher's parameters get no gradient; the student's do.
+    expect(teacher.parameters().every((p) => p.grad === null)).toBe(true);
+    expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
+    // d/dy mean((y - t)^2) = 2 (y - t) / n with t held constant: the fc3
+    // bias gradient is the mean over rows of 2 (y - t) / 3.
+    const y = tf.tidy(() => net(x) as tf.Tensor);
+    const t = tf.tidy(() => teacher(x) as tf.Tensor);
+    const expected = tf.tidy(() =>
+      tf.sum(tf.mul(tf.sub(y, t), 2 / 6), 0));
+    const got = Array.from(net.fc3.bias!.grad!.dataSync());
+    Array.from(expected.dataSync()).forEach((e, i) =>
+      expect(Math.abs(got[i]! - e)).toBeLessThan(1e-6));
+    tf.dispose([value, x, y, t, expected]);
+    net.dispose();
+    teacher.dispose();
+  });
+
   it('noGrad returns the result and frees the rest', () => {
     const net = new Net();
     const x = tf.ones([3, 6]);
