@@ -16,6 +16,22 @@ describe('manualSeed and nn.Linear initialisation', () => {
     net.dispose();
   });
 
+  it('draws the tutorial network\'s weights as PyTorch does', () => {
+    torch.manualSeed(42);
+    const layers = [new nn.Linear(784, 128), new nn.Linear(128, 64),
+      new nn.Linear(64, 10)];
+    const sampled = layers.map((l) => {
+      const w = l.weight.dataSync();
+      const b = l.bias!.dataSync();
+      return {
+        w_5_7: w[5 * l.inFeatures + 7], w_last: w[w.length - 1],
+        b_3: b[3], b_last: b[b.length - 1],
+      };
+    });
+    expect(sampled).toEqual(fx.init_tutorial_seed42);
+    layers.forEach((l) => l.dispose());
+  });
+
   it('keeps weights inside U(-1/sqrt(in), 1/sqrt(in))', () => {
     torch.manualSeed(1);
     const linear = new nn.Linear(400, 30);

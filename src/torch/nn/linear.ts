@@ -43,9 +43,10 @@ export class Linear extends Module {
     this.outFeatures = outFeatures;
     const generator = options.generator ?? defaultGenerator;
     const bound = 1 / Math.sqrt(inFeatures);
-    // PyTorch's kaiming_uniform_ computes the same bound through a gain.
-    const weightBound = Math.sqrt(3) * Math.sqrt(2 / (1 + 5.000000000000001)) /
-      Math.sqrt(inFeatures);
+    // PyTorch's kaiming_uniform_(a=√5) reaches 1/√in through a gain, in
+    // this order of float64 operations (√5² is 5.000000000000001).
+    const gain = Math.sqrt(2 / (1 + 5.000000000000001));
+    const weightBound = Math.sqrt(3) * (gain / Math.sqrt(inFeatures));
     const w = generator.fillUniform(
       new Float32Array(outFeatures * inFeatures), -weightBound, weightBound);
     this.weight = tf.tidy(() =>
