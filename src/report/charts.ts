@@ -30,6 +30,10 @@ export function lossChartSpec(result: ModelResult): TopLevelSpec {
   };
   add(result.lossCurve, LOSS_SERIES[0]);
   add(result.valLossCurve, LOSS_SERIES[1]);
+  const epochs = Math.max(
+    result.lossCurve.length,
+    result.valLossCurve?.length ?? 0,
+  );
   return {
     title: `${result.name}: loss per epoch`,
     width: 360,
@@ -37,15 +41,16 @@ export function lossChartSpec(result: ModelResult): TopLevelSpec {
     data: { values },
     mark: {
       type: 'line',
-      point:
-        Math.max(result.lossCurve.length, result.valLossCurve?.length ?? 0) <=
-        MAX_EPOCHS_WITH_POINTS,
+      point: epochs <= MAX_EPOCHS_WITH_POINTS,
     },
     encoding: {
       x: {
         field: 'epoch',
         type: 'quantitative',
         title: 'epoch',
+        // Epochs count from 1: without a domain, long curves got an
+        // axis from 0 and short ones an axis from 1.
+        scale: { domain: [1, Math.max(epochs, 2)], nice: false },
         axis: { tickMinStep: 1, format: 'd' },
       },
       y: {
@@ -104,7 +109,11 @@ export function confusionChartSpec(result: ModelResult): TopLevelSpec {
     mark: { type: 'rect' as const },
     encoding: {
       ...position,
+      // Empty cells are white: on a linear scale up to a thousand, the
+      // few mistakes of a good model would otherwise look like no
+      // mistake at all.
       color: {
+        condition: { test: 'datum.count === 0', value: 'white' },
         field: 'count',
         type: 'quantitative' as const,
         title: 'count',
