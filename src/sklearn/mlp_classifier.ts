@@ -92,10 +92,18 @@ const PROGRESS_MS = 250;
  * (n_iter_), `nLayers` (n_layers_), `nOutputs` (n_outputs_),
  * `outActivation` (out_activation_).
  *
+ * Early stopping holds out a stratified split for two classes and a plain
+ * shuffled split for more, as scikit-learn 1.2.1 does (it stratifies only
+ * single-output targets), drawn from the same random state.
+ *
  * Differs from scikit-learn: computes in float32 (the log-loss clip is
- * float32's eps); `lossCurve` is also filled for lbfgs (one value per
- * iteration); a single class or a non-finite loss throws; call `dispose()`
- * to free the weights.
+ * float32's eps); lbfgs uses its own strong-Wolfe line search, not
+ * scipy's, so its path (not its stopping rules) differs, and its verbose
+ * lines are `At iterate N f= ... |proj g|= ...` only; `lossCurve` is also
+ * filled for lbfgs (one value per iteration); a single class throws; a
+ * non-finite loss or weight stops training at once with a
+ * `DivergenceError`, keeping the weights from before that step; booleans
+ * must be booleans; `fit` is async; call `dispose()` to free the weights.
  *
  * @example
  * const clf = new MLPClassifier({hiddenLayerSizes: [128, 64],
