@@ -5,6 +5,7 @@ import {
   DivergenceError,
   NotFittedError,
   NotSupportedError,
+  OptionError,
   ShapeError,
   TrioWarning,
 } from '../errors.js';
@@ -498,6 +499,13 @@ export class MLPClassifier implements MLPClassifierOptions {
 
     if (firstPass) {
       this.initialize(o, x.cols, nOutputs, rs);
+    } else {
+      const sizes = this.params!.coefs.slice(0, -1).map((c) => c.shape[1]);
+      if (sizes.join() !== o.hiddenLayerSizes.join()) {
+        throw new OptionError('hiddenLayerSizes', OWNER,
+          `[${sizes.join(', ')}], the sizes of the network that ` +
+            'warmStart or partialFit continues', o.hiddenLayerSizes);
+      }
     }
     if (o.solver === 'lbfgs') {
       this.fitLbfgs(o, x, yIndex);

@@ -187,6 +187,12 @@ describe('training', () => {
     expect(clf.lossCurve!.slice(0, 4)).toEqual(first);
     expect(clf.lossCurve!.length).toBe(8);
     expect(reporter.warnings.length).toBe(1);
+    clf.setParams({ hiddenLayerSizes: [7] });
+    await expect(clf.fit(iris.x_train, iris.y_train)).rejects.toThrow(
+      "The 'hiddenLayerSizes' parameter of MLPClassifier must be [100], " +
+        'the sizes of the network that warmStart or partialFit continues. ' +
+        'Got [7] instead.');
+    clf.setParams({ hiddenLayerSizes: [100] });
     await expect(clf.fit(iris.x_train, iris.y_train.map((v) => v % 2)))
       .rejects.toThrow('warm_start can only be used where `y` has the same ' +
         'classes as in the previous call to fit. Previously got [0 1 2], ' +
