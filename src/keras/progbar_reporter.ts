@@ -69,6 +69,26 @@ export class Progbar {
     return this.target;
   }
 
+  /**
+   * Whether an update at step `current` would draw values now (a terminal
+   * bar whose redraw interval has passed). Between draws `fit` calls
+   * `tick` instead and reads nothing; the values of the next draw then
+   * weigh for all the steps since the last one, as Keras's progress bar
+   * weighs them when several steps run per execution.
+   */
+  wantsValues(current: number): boolean {
+    if (this.verbose !== 1 || !this.dynamic) {
+      return this.target !== undefined && current >= this.target;
+    }
+    return this.clock() - this.lastUpdate >= this.interval ||
+      (this.target !== undefined && current >= this.target);
+  }
+
+  /** Step `current` is done; nothing to draw (keeps the step timing). */
+  tick(current: number): void {
+    this.estimateStepDuration(current, this.clock());
+  }
+
   update(
     current: number,
     values: [string, number][] = [],
@@ -240,9 +260,17 @@ export class ProgbarReporter implements TrainingLogger {
     }
   }
 
-  batchEnd(seen: number, logs: Logs): void {
-    if (this.verbose === 1) {
+  wantsBatchLogs(seen: number): boolean {
+    // Between draws, and always off a terminal, the values are not shown.
+    return this.verbose === 1 && this.dynamic &&
+      (this.bar?.wantsValues(seen) ?? false);
+  }
+
+  batchEnd(seen: number, logs?: Logs): void {
+    if (logs !== undefined && this.verbose === 1) {
       this.bar?.update(seen, sortedEntries(logs), false);
+    } else {
+      this.bar?.tick(seen);
     }
   }
 

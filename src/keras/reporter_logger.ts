@@ -9,9 +9,14 @@ import {
   type TrainingLogger,
 } from './training_logger.js';
 
+/** Seconds between progress events, as Keras's bar redraws. */
+const PROGRESS_INTERVAL = 0.05;
+
 /**
  * Sends fit's progress to a tfjs-trio `Reporter` (the comparison CLI's):
- * a `progress` event after each step and one `line` per epoch,
+ * a `progress` event after the first and last step of each epoch and at
+ * most every 0.05 s between (each read of the logs waits for the
+ * backend), and one `line` per epoch,
  *
  *     Epoch 3/50 - 6/6 - 8s - 1s/step - accuracy: 0.9312 - loss: 0.2412
  */
@@ -22,6 +27,7 @@ export class ReporterLogger implements TrainingLogger {
   private seen = 0;
   private start = 0;
   private firstStepEnd: number | undefined;
+  private lastProgress = -Infinity;
 
   constructor(
     private readonly reporter: Reporter,
@@ -38,18 +44,29 @@ export class ReporterLogger implements TrainingLogger {
     this.firstStepEnd = undefined;
   }
 
-  batchEnd(seen: number, logs: Logs): void {
+  wantsBatchLogs(seen: number): boolean {
+    return this.reporter.progress !== undefined && (seen === 1 ||
+      seen === this.steps ||
+      this.clock() - this.lastProgress >= PROGRESS_INTERVAL);
+  }
+
+  batchEnd(seen: number, logs?: Logs): void {
     this.seen = seen;
+    const now = this.clock();
     if (seen === 1) {
-      this.firstStepEnd = this.clock();
+      this.firstStepEnd = now;
     }
+    if (logs === undefined) {
+      return;
+    }
+    this.lastProgress = now;
     this.reporter.progress?.({
       ...(this.model === undefined ? {} : { model: this.model }),
       epoch: this.epoch + 1,
       epochs: this.epochs,
       step: seen,
       steps: this.steps,
-      elapsed: this.clock() - this.start,
+      elapsed: now - this.start,
       logs: { ...logs },
     });
   }

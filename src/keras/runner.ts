@@ -172,9 +172,15 @@ async function run(
     validationData = [context.validation.x, context.validation.y];
   }
   const model = new SequentialModel(parsed.layers.map(buildLayer));
+  // The optimizer is an object, which compile leaves to its owner: us.
+  const optimizer = parsed.compile.optimizer();
+  const dispose = () => {
+    model.dispose();
+    optimizer.dispose();
+  };
   try {
     model.compile({
-      optimizer: parsed.compile.optimizer(),
+      optimizer,
       loss: parsed.compile.loss(),
       metrics: parsed.compile.metrics,
     });
@@ -241,10 +247,10 @@ async function run(
           params: history.params,
         },
       }),
-      dispose: () => model.dispose(),
+      dispose,
     };
   } catch (err) {
-    model.dispose();
+    dispose();
     throw err;
   }
 }

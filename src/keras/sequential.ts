@@ -60,6 +60,11 @@ import {
   type SummaryOptions,
   type SummaryRow,
 } from './summary.js';
+import {
+  DeviceMeans,
+  makeBatchPlan,
+  type BatchPlan,
+} from './train_step.js';
 import { silentLogger, type TrainingLogger } from './training_logger.js';
 
 export interface SequentialOptions {
@@ -344,18 +349,30 @@ export class SequentialModel implements CallbackModel {
       const rng = shuffleGenerator();
       const shuffle = options.shuffle ?? true;
       const batchHooks = callbacks.hasBatchHooks;
+      const plan = this.batchPlan(compiled, metrics);
+      const targets = plan.prepareTargets(yTrain);
+      if (targets !== yTrain) {
+        own(targets);
+      }
+      const variables = this.model!.trainableWeights.map((w) =>
+        w.read() as tf.Variable);
+      const guard = new DivergenceGuard();
       let lastYield = performance.now() / 1000;
       let lastLogs: Logs = {};
       await callbacks.trainBegin({});
       for (let epoch = initialEpoch; epoch < epochs; epoch++) {
         await callbacks.epochBegin(epoch, {});
         logger.epochBegin(epoch, epochs, steps);
-        const order = shuffle
-          ? tf.tensor1d(rng.permutation(n), 'int32')
-          : undefined;
-        const totals = new Float64Array(1 + metrics.length);
-        let seen = 0;
-        let logs: Logs = {};
+        // One contiguous, permuted copy per epoch; batches are slices.
+        const [xEpoch, yEpoch] = shuffle
+          ? permuteSamples(xTrain, targets, rng.permutation(n))
+          : [xTrain, targets];
+        const means = new DeviceMeans();
+        const readLogs = (stepsDone: number) => {
+          const logs = this.logsFrom(means.means(), metrics);
+          guard.check(logs['loss']!, epoch, stepsDone);
+          return logs;
+        };
         let aborted = false;
         try {
           for (let step = 0; step < steps; step++) {
@@ -364,31 +381,22 @@ export class SequentialModel implements CallbackModel {
             if (batchHooks) {
               await callbacks.batchBegin(step, {});
             }
-            const [xb, yb] = tf.tidy(() => {
-              if (order === undefined) {
-                return [sliceSamples(xTrain, start, end),
-                  sliceSamples(yTrain, start, end)];
-              }
-              const idx = order.slice(start, end - start);
-              return [tf.gather(xTrain, idx), tf.gather(yTrain, idx)];
-            });
-            let values: number[];
+            const xb = sliceSamples(xEpoch, start, end);
+            const yb = sliceSamples(yEpoch, start, end);
             try {
-              values = this.trainStep(xb, yb, compiled, metrics, epoch,
-                step);
+              this.trainStep(xb, yb, compiled, plan, variables, means,
+                guard, epoch, step);
             } finally {
               tf.dispose([xb, yb]);
             }
-            const size = end - start;
-            seen += size;
-            values.forEach((v, i) => {
-              totals[i] += v * size;
-            });
-            logs = this.logsFrom(totals, seen, metrics);
             if (batchHooks) {
-              await callbacks.batchEnd(step, logs);
+              await callbacks.batchEnd(step, readLogs(step + 1));
             }
-            logger.batchEnd(step + 1, logs);
+            if (logger.wantsBatchLogs?.(step + 1) ?? true) {
+              logger.batchEnd(step + 1, readLogs(step + 1));
+            } else {
+              logger.batchEnd(step + 1);
+            }
             if (options.signal?.aborted) {
               aborted = true;
               break;
@@ -403,22 +411,28 @@ export class SequentialModel implements CallbackModel {
               }
             }
           }
+          if (aborted) {
+            break;
+          }
+          // The one read of the epoch when nothing asked before.
+          const logs = readLogs(steps);
+          if (validation !== undefined) {
+            const valLogs = this.evaluateTensors(validation[0],
+              validation[1], options.validationBatchSize ?? batchSize,
+              plan, metrics);
+            for (const [key, value] of Object.entries(valLogs)) {
+              logs[`val_${key}`] = value;
+            }
+          }
+          lastLogs = logs;
         } finally {
-          order?.dispose();
-        }
-        if (aborted) {
-          break;
-        }
-        if (validation !== undefined) {
-          const valLogs = this.evaluateTensors(validation[0], validation[1],
-            options.validationBatchSize ?? batchSize, compiled, metrics);
-          for (const [key, value] of Object.entries(valLogs)) {
-            logs[`val_${key}`] = value;
+          means.dispose();
+          if (xEpoch !== xTrain) {
+            tf.dispose([xEpoch, yEpoch]);
           }
         }
-        lastLogs = logs;
-        logger.epochEnd(epoch, logs);
-        await callbacks.epochEnd(epoch, logs);
+        logger.epochEnd(epoch, lastLogs);
+        await callbacks.epochEnd(epoch, lastLogs);
         if (this.stopTraining) {
           break;
         }
@@ -460,7 +474,7 @@ export class SequentialModel implements CallbackModel {
         write: (t) => (options.stream ?? process.stdout).write(t),
       });
       const logs = this.evaluateTensors(xs.tensor, ys.tensor, batchSize,
-        compiled, metrics, bar);
+        this.batchPlan(compiled, metrics), metrics, bar);
       return [logs['loss']!, ...metrics.map((m) => logs[m.name]!)];
     } finally {
       if (xs.owned) {
@@ -738,45 +752,45 @@ export class SequentialModel implements CallbackModel {
     }
   }
 
-  /** One gradient step; returns [loss, ...metrics] of the batch. */
+  /** How each batch is computed, for this compile and these metrics. */
+  private batchPlan(compiled: Compiled, metrics: Metric[]): BatchPlan {
+    const units = this.requireBuilt().outputs[0]!.shape.at(-1) ?? 1;
+    return makeBatchPlan({
+      layers: this.layers.map((l) => l.tf),
+      calculateLosses: () => this.model!.calculateLosses(),
+    }, compiled.loss, metrics, units);
+  }
+
+  /**
+   * One gradient step. The loss and metrics are added to `means` on the
+   * backend; nothing is read except by the divergence guard where reads
+   * are free (see `DivergenceGuard`).
+   */
   private trainStep(
     xb: tf.Tensor,
     yb: tf.Tensor,
     compiled: Compiled,
-    metrics: Metric[],
+    plan: BatchPlan,
+    variables: tf.Variable[],
+    means: DeviceMeans,
+    guard: DivergenceGuard,
     epoch: number,
     step: number,
-  ): number[] {
-    const model = this.model!;
-    const variables = model.trainableWeights.map((w) =>
-      w.read() as tf.Variable);
-    const kept: tf.Scalar[] = [];
+  ): void {
+    let output: tf.Tensor | undefined;
     const { value, grads } = compiled.optimizer.computeGradients(() => {
-      const pred = model.apply(xb, { training: true }) as tf.Tensor;
-      let total: tf.Tensor = compiled.loss.call(yb, pred);
-      for (const penalty of model.calculateLosses()) {
-        total = tf.add(total, penalty);
-      }
-      for (const metric of metrics) {
-        kept.push(tf.keep(metric.batchValue(yb, pred)));
-      }
-      return total as tf.Scalar;
+      const result = plan.run(xb, yb, true);
+      output = tf.keep(result.output);
+      return result.loss;
     }, variables);
     try {
-      const loss = value.dataSync()[0]!;
-      if (!Number.isFinite(loss)) {
-        throw new DivergenceError(
-          `Training stopped at epoch ${epoch + 1}, step ${step + 1}: the ` +
-            `loss is ${loss}. The weights from before this step are kept; ` +
-            'try a smaller learning rate or scale the inputs.',
-          epoch + 1,
-          step + 1,
-        );
-      }
+      guard.beforeUpdate(value, epoch, step);
       compiled.optimizer.applyGradients(grads);
-      return [loss, ...kept.map((k) => k.dataSync()[0]!)];
+      tf.tidy(() => {
+        means.add([value, ...plan.metrics(yb, output!)], yb.shape[0]!);
+      });
     } finally {
-      tf.dispose([value, ...Object.values(grads), ...kept]);
+      tf.dispose([value, ...Object.values(grads), output!]);
     }
   }
 
@@ -785,47 +799,114 @@ export class SequentialModel implements CallbackModel {
     x: tf.Tensor,
     y: tf.Tensor,
     batchSize: number,
-    compiled: Compiled,
+    plan: BatchPlan,
     metrics: Metric[],
     bar?: Progbar,
   ): Logs {
-    const model = this.model!;
     const n = x.shape[0]!;
-    const totals = new Float64Array(1 + metrics.length);
     const steps = Math.ceil(n / batchSize);
-    let logs: Logs = {};
-    for (let step = 0; step < steps; step++) {
-      const start = step * batchSize;
-      const end = Math.min(n, start + batchSize);
-      const values = tf.tidy(() => {
-        const xb = sliceSamples(x, start, end);
-        const yb = sliceSamples(y, start, end);
-        const pred = model.apply(xb, { training: false }) as tf.Tensor;
-        let total: tf.Tensor = compiled.loss.call(yb, pred);
-        for (const penalty of model.calculateLosses()) {
-          total = tf.add(total, penalty);
+    const targets = plan.prepareTargets(y);
+    const means = new DeviceMeans();
+    try {
+      for (let step = 0; step < steps; step++) {
+        const start = step * batchSize;
+        const end = Math.min(n, start + batchSize);
+        tf.tidy(() => {
+          const xb = sliceSamples(x, start, end);
+          const yb = sliceSamples(targets, start, end);
+          const { loss, output } = plan.run(xb, yb, false);
+          means.add([loss, ...plan.metrics(yb, output)], end - start);
+        });
+        if (bar !== undefined && (step + 1 === steps ||
+          bar.wantsValues(step + 1))) {
+          bar.update(step + 1,
+            sortedEntries(this.logsFrom(means.means(), metrics)),
+            step + 1 === steps);
+        } else {
+          bar?.tick(step + 1);
         }
-        return tf.stack([total, ...metrics.map((m) =>
-          m.batchValue(yb, pred))]);
-      });
-      const data = values.dataSync();
-      values.dispose();
-      data.forEach((v, i) => {
-        totals[i] += v * (end - start);
-      });
-      logs = this.logsFrom(totals, end, metrics);
-      bar?.update(step + 1, sortedEntries(logs), step + 1 === steps);
+      }
+      return this.logsFrom(means.means(), metrics);
+    } finally {
+      means.dispose();
+      if (targets !== y) {
+        targets.dispose();
+      }
     }
-    return logs;
   }
 
-  private logsFrom(totals: Float64Array, seen: number, metrics: Metric[]) {
-    const logs: Logs = { loss: totals[0]! / seen };
+  private logsFrom(values: number[], metrics: Metric[]): Logs {
+    const logs: Logs = { loss: values[0]! };
     metrics.forEach((m, i) => {
-      logs[m.name] = totals[i + 1]! / seen;
+      logs[m.name] = values[i + 1]!;
     });
     return logs;
   }
+}
+
+/** Backends whose reads wait for nothing: their kernels run in line. */
+const INLINE_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+/**
+ * Stops training when the loss is not finite.
+ *
+ * On backends that run kernels in line (wasm, cpu, tfjs-node), reading a
+ * scalar costs microseconds and stalls nothing, so the loss of each step
+ * is checked before its update: the weights from before the failing step
+ * are kept. On GPU backends (webgl, webgpu) a read would stall the
+ * pipeline every step, so the loss is checked whenever the logs are read
+ * (progress updates, batch callbacks, the end of each epoch) and the
+ * weights are those reached by then.
+ */
+class DivergenceGuard {
+  private readonly eachStep = INLINE_BACKENDS.has(tf.getBackend());
+
+  beforeUpdate(loss: tf.Scalar, epoch: number, step: number): void {
+    if (this.eachStep) {
+      const value = loss.dataSync()[0]!;
+      if (!Number.isFinite(value)) {
+        throw divergence(value, epoch, step, true);
+      }
+    }
+  }
+
+  /** `meanLoss`: the epoch's mean loss over its first `steps` steps. */
+  check(meanLoss: number, epoch: number, steps: number): void {
+    if (!Number.isFinite(meanLoss)) {
+      throw divergence(meanLoss, epoch, steps - 1, false);
+    }
+  }
+}
+
+function divergence(
+  loss: number,
+  epoch: number,
+  step: number,
+  kept: boolean,
+): DivergenceError {
+  return new DivergenceError(
+    `Training stopped at epoch ${epoch + 1}, step ${step + 1}: the loss ` +
+      `is ${loss}. ` +
+      (kept
+        ? 'The weights from before this step are kept; '
+        : 'It may have diverged at an earlier step of this epoch; the ' +
+          'weights are those reached so far; ') +
+      'try a smaller learning rate or scale the inputs.',
+    epoch + 1,
+    step + 1,
+  );
+}
+
+/** `x` and `y` reordered by `order`, each as one contiguous tensor. */
+function permuteSamples(
+  x: tf.Tensor,
+  y: tf.Tensor,
+  order: Int32Array,
+): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const index = tf.tensor1d(order, 'int32');
+    return [tf.gather(x, index), tf.gather(y, index)];
+  });
 }
 
 /** `keras.Sequential([...], {name})`, with or without `new`. */

@@ -9,8 +9,16 @@ import type { Logs } from './callbacks/callback.js';
 export interface TrainingLogger {
   /** `epoch` is 0-based; `epochs` is fit's final epoch count. */
   epochBegin(epoch: number, epochs: number, steps: number): void;
-  /** `seen` is the number of steps done in this epoch (1-based). */
-  batchEnd(seen: number, logs: Logs): void;
+  /**
+   * Whether `batchEnd(seen)` would use the logs now. Reading them waits
+   * for the backend, so `fit` reads them only when asked. @default true
+   */
+  wantsBatchLogs?(seen: number): boolean;
+  /**
+   * `seen` is the number of steps done in this epoch (1-based); `logs`
+   * (running means) are given when `wantsBatchLogs` said so.
+   */
+  batchEnd(seen: number, logs?: Logs): void;
   /** Logs of the finished epoch, with `val_*` when validating. */
   epochEnd(epoch: number, logs: Logs): void;
   /** A message from a callback (EarlyStopping, ModelCheckpoint). */
@@ -21,6 +29,7 @@ export interface TrainingLogger {
 /** Says nothing: `verbose: 0`. */
 export const silentLogger: TrainingLogger = {
   epochBegin() {},
+  wantsBatchLogs: () => false,
   batchEnd() {},
   epochEnd() {},
   line() {},
