@@ -105,6 +105,9 @@ export function makeBatchPlan(
     },
     // The metrics see the labels again, not their one-hot form.
     metrics: (y, output) => {
+      if (metrics.length === 0) {
+        return [];
+      }
       const labels = sparse ? tf.argMax(y, -1) : y;
       return metrics.map((m) => m.batchValue(labels, output));
     },
@@ -179,18 +182,19 @@ function denseLogits(layer: tf.layers.Layer, h: tf.Tensor): tf.Tensor {
  * backend; `means` reads them (one read for all values).
  */
 export class DeviceMeans {
-  private totals: tf.Tensor1D | undefined;
+  /** A scalar for the loss alone, else a vector. */
+  private totals: tf.Tensor | undefined;
   private seen = 0;
 
   /** Adds one batch's `[loss, ...metrics]` (batch means) of `size`. */
   add(values: tf.Scalar[], size: number): void {
     const next = tf.tidy(() => {
       const batch = tf.mul(values.length === 1
-        ? tf.reshape(values[0]!, [1])
-        : tf.stack(values), size) as tf.Tensor1D;
+        ? values[0]!
+        : tf.stack(values), size);
       return this.totals === undefined
         ? batch
-        : tf.add(this.totals, batch) as tf.Tensor1D;
+        : tf.add(this.totals, batch);
     });
     this.totals?.dispose();
     // Kept: `add` may run inside the caller's tidy.
