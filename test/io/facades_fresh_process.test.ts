@@ -107,7 +107,7 @@ describe('sklearn MLPClassifier#save', () => {
       expect(trio.nFeatures).toBe(784);
       expect(worstDifference(trio.predictProba(test.x).data, expected.data))
         .toBeLessThan(TOL);
-      expect(Array.from(trio.predict(test.x))).toEqual(expectedLabels);
+      expect([...trio.predict(test.x)]).toEqual(expectedLabels);
       trio.dispose();
       expect(tf.memory().numTensors).toBe(before);
       clf.dispose();
@@ -219,7 +219,7 @@ describe('keras Sequential#save', () => {
       } });
       expect(worstDifference(trio.predictProba(test.x).data, expected))
         .toBeLessThan(TOL);
-      expect(Array.from(trio.predict(test.x)))
+      expect([...trio.predict(test.x)])
         .toEqual(argmaxRows(expected, 10));
       trio.dispose();
       expect(tf.memory().numTensors).toBe(before);
@@ -280,7 +280,7 @@ describe('torch saveModule', () => {
         .toHaveLength(3);
       expect(worstDifference(trio.predictProba(test.x).data, expected))
         .toBeLessThan(TOL);
-      expect(Array.from(trio.predict(test.x)))
+      expect([...trio.predict(test.x)])
         .toEqual(argmaxRows(logits, 10));
       trio.dispose();
       expect(tf.memory().numTensors).toBe(before);
