@@ -31,7 +31,7 @@ export interface ParsedRows {
 
 /**
  * The one formatter for CSV messages: `file, line L, column C ('name'):
- * what`. `column` is 0-based here and printed 1-based.
+ * what.` `column` is 0-based here and printed 1-based.
  */
 export function csvError(
   file: string,
@@ -50,7 +50,8 @@ export function csvError(
     where +=
       `, column ${column + 1}` + (name === undefined ? '' : ` ('${name}')`);
   }
-  return new DataError(`${where}: ${what}`, file, line, name ?? column);
+  const end = /[.?]$/.test(what) ? '' : '.';
+  return new DataError(`${where}: ${what}${end}`, file, line, name ?? column);
 }
 
 /** From here up, a number rounds to Infinity as a float32. */

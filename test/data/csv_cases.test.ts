@@ -188,7 +188,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     const e = await dataError(loadCsv(fixture('ragged.csv')));
     expect(e.message).toBe(
       'test/fixtures/csv/ragged.csv, line 3: the row has 2 fields; the ' +
-        'header has 3 (a ragged row)',
+        'header has 3 (a ragged row).',
     );
     expect(e.row).toBe(3);
   });
@@ -197,7 +197,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     const e = await dataError(loadCsv(fixture('empty_cell.csv')));
     expect(e.message).toBe(
       "test/fixtures/csv/empty_cell.csv, line 3, column 2 ('a'): the cell " +
-        'is empty; every feature needs a number',
+        'is empty; every feature needs a number.',
     );
     expect([e.row, e.column]).toEqual([3, 'a']);
   });
@@ -206,7 +206,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     const e = await dataError(loadCsv(fixture('non_numeric.csv')));
     expect(e.message).toBe(
       "test/fixtures/csv/non_numeric.csv, line 3, column 3 ('b'): 'abc' " +
-        'is not a number',
+        'is not a number.',
     );
     expect([e.row, e.column]).toEqual([3, 'b']);
   });
@@ -215,7 +215,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     const e = await dataError(loadCsv(fixture('hex_cell.csv')));
     expect(e.message).toBe(
       "test/fixtures/csv/hex_cell.csv, line 2, column 2 ('a'): '0x1F' is " +
-        'not a number',
+        'not a number.',
     );
   });
 
@@ -224,7 +224,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     expect(e.message).toBe(
       "test/fixtures/csv/nan_text.csv, line 3, column 2 ('a'): 'NaN' is " +
         'not a finite number; no run may silently train on garbage, so ' +
-        'fill or drop such cells first',
+        'fill or drop such cells first.',
     );
   });
 
@@ -233,7 +233,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     expect(e.message).toBe(
       "test/fixtures/csv/infinity_text.csv, line 2, column 3 ('b'): " +
         "'-Infinity' is not a finite number; no run may silently train on " +
-        'garbage, so fill or drop such cells first',
+        'garbage, so fill or drop such cells first.',
     );
   });
 
@@ -243,12 +243,12 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     expect(f32.message).toBe(
       "test/fixtures/csv/float32_overflow.csv, line 3, column 3 ('b'): " +
         "'3.5e38' is too large for a 32-bit float (at most about 3.4e38), " +
-        'the type every feature is trained in',
+        'the type every feature is trained in.',
     );
     const f64 = await dataError(loadCsv(fixture('float64_overflow.csv')));
     expect(f64.message).toBe(
       "test/fixtures/csv/float64_overflow.csv, line 2, column 3 ('b'): " +
-        "'1e400' is too large for a number",
+        "'1e400' is too large for a number.",
     );
   });
 
@@ -294,7 +294,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     // The quote opens on line 2 and is still open where the file ends.
     expect(e.message).toBe(
       'test/fixtures/csv/unclosed_quote.csv, line 3: malformed CSV: Quote ' +
-        'Not Closed: the parsing is finished with an opening quote at line 3',
+        'Not Closed: the parsing is finished with an opening quote at line 3.',
     );
   });
 

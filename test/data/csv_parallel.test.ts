@@ -88,7 +88,7 @@ describe('parallel parsing', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DataError);
       expect((error as Error).message).toBe(
-        "x.csv, line 802, column 152 ('f150'): 'oops' is not a number",
+        "x.csv, line 802, column 152 ('f150'): 'oops' is not a number.",
       );
     }
   });
@@ -98,7 +98,7 @@ describe('parallel parsing', () => {
     const error = await parseRowsParallel(rows, 2, spec, 2, 0)
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
-      "x.csv, line 12, column 2 ('f0'): 'oops' is not a number",
+      "x.csv, line 12, column 2 ('f0'): 'oops' is not a number.",
     );
   });
 
@@ -114,7 +114,7 @@ describe('parallel parsing', () => {
     fs.writeFileSync(file, tableText(12_000, [[11_000, 7]]));
     const e = await dataError(loadCsv(file, { workers: 2, cache: false }));
     expect(e.message).toBe(
-      `${file}, line 11002, column 9 ('f7'): 'oops' is not a number`,
+      `${file}, line 11002, column 9 ('f7'): 'oops' is not a number.`,
     );
   });
 });

@@ -61,7 +61,7 @@ describe('trio inspect', () => {
     expect(error).toBeInstanceOf(DataError);
     expect((error as Error).message).toBe(
       "test/fixtures/csv/empty_cell.csv, line 3, column 2 ('a'): the cell " +
-        'is empty; every feature needs a number',
+        'is empty; every feature needs a number.',
     );
   });
 
