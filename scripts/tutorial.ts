@@ -42,20 +42,30 @@ const { layers } = keras;
 const { nn, optim } = torch;
 const { TensorDataset, DataLoader } = torch.utils.data;
 
+const OPTIONS = ['rows', 'test-rows', 'epochs', 'backend', 'seed'];
+for (const arg of process.argv.slice(2)) {
+  if (arg.startsWith('--') && !OPTIONS.includes(arg.slice(2))) {
+    throw new Error(`unknown option ${arg}; the options are ` +
+      `${OPTIONS.map((o) => `--${o}`).join(', ')}.`);
+  }
+}
+
 /** `--name value` from the command line, or undefined. */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function count(name: string): number | undefined {
+/** `--name N`, a whole number >= `least`, or undefined. */
+function count(name: string, least = 1): number | undefined {
   const text = option(name);
   if (text === undefined) {
     return undefined;
   }
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`--${name} must be a whole number >= 1; got '${text}'.`);
+  if (!Number.isInteger(n) || n < least) {
+    throw new Error(
+      `--${name} must be a whole number >= ${least}; got '${text}'.`);
   }
   return n;
 }
@@ -63,7 +73,7 @@ function count(name: string): number | undefined {
 const ROWS = count('rows');
 const TEST_ROWS = count('test-rows');
 const EPOCHS = count('epochs') ?? 50;
-const SEED = option('seed') === undefined ? undefined : count('seed');
+const SEED = count('seed', 0);
 
 const backend = await selectBackend(option('backend'));
 console.log(`backend: ${backend.name}`);
