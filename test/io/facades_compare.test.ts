@@ -22,11 +22,16 @@ import { parseComparisonConfig } from '../../src/config/comparison_config.js';
 import { writeFileAtomic } from '../../src/data/atomic.js';
 import { mnistCsvHeader, readMnistIdx } from '../../src/data/mnist.js';
 import { readModelMetadata } from '../../src/io/file_system.js';
+import * as keras from '../../src/keras/index.js';
+import { MLPClassifier } from '../../src/sklearn/mlp_classifier.js';
+import * as torch from '../../src/torch/index.js';
 import { MemoryReporter } from '../../src/reporter.js';
 import { makeTmp, removeTmp } from './helpers.js';
 import {
   DIGIT_NAMES,
   recordingEntries,
+  softmaxRows,
+  torchLogits,
   worstDifference,
 } from './facades_models.js';
 import type { Recorded } from './facades_models.js';
@@ -212,5 +217,90 @@ describe('trio compare, then trio predict and trio evaluate', () => {
       expect(stdout).toContain(`\n${m.report.trimEnd()}\n`);
       expect(stdout).toContain(`Model: ${m.savedTo} (torch facade, ` +
         '10 classes)');
+    });
+});
+
+describe('each facade\'s own loader on a model trio compare saved', () => {
+  const saved = (facade: string) =>
+    result.models.find((m) => m.facade === facade)!;
+  // Rows 0..99 of the test CSV, divided by 255 as compare divided them.
+  const testX = () => {
+    const idx = readMnistIdx('test', TEST_ROWS);
+    return { data: Float32Array.from(idx.pixels, (v) => v / 255),
+      rows: TEST_ROWS, cols: idx.cols };
+  };
+
+  it('MLPClassifier.load restores the string classes and predictions',
+    async () => {
+      const m = saved('sklearn');
+      const clf = await MLPClassifier.load(m.savedTo!);
+      expect(clf.classes).toEqual(SORTED);
+      const seen = recorded.get(m.name)!;
+      expect(clf.predict(testX()))
+        .toEqual(Array.from(seen.indices, (i) => SORTED[i]));
+      expect(worstDifference(clf.predictProba(testX()).data, seen.proba))
+        .toBeLessThan(1e-6);
+      clf.dispose();
+    });
+
+  it('keras.models.loadModel restores the probabilities', async () => {
+    const m = saved('keras');
+    const model = await keras.models.loadModel(m.savedTo!);
+    const y = model.predict(testX());
+    expect(worstDifference(y.dataSync(), recorded.get(m.name)!.proba))
+      .toBeLessThan(1e-6);
+    y.dispose();
+    model.dispose();
+  });
+
+  it('torch.loadLayersStateDict gives the config\'s layer keys',
+    async () => {
+      const m = saved('torch');
+      const sd = await torch.loadLayersStateDict(m.savedTo!);
+      expect(Object.keys(sd).sort())
+        .toEqual(['0.bias', '0.weight', '2.bias', '2.weight']);
+      expect(sd['0.weight']!.shape).toEqual([32, 784]);
+      const seq = await torch.loadModule(m.savedTo!);
+      const logits = torchLogits(seq, testX());
+      expect(worstDifference(softmaxRows(logits, 10),
+        recorded.get(m.name)!.proba)).toBeLessThan(1e-6);
+      seq.dispose();
+      for (const t of Object.values(sd)) {
+        t.dispose();
+      }
+    });
+
+  // BUG (reported to the lead; src/sklearn and src/keras own it): loading
+  // a compare-saved model with the facade's loader and saving it again
+  // drops userDefinedMetadata.trio.scale, featureNames, labelName and
+  // testMetrics (keras also replaces the string classes by 0..9), so
+  // `trio predict` on the re-saved model feeds raw pixels and, for keras,
+  // prints the wrong labels.
+  it.fails.each(['sklearn', 'keras'])(
+    '%s: load then save keeps the scaling, columns and classes',
+    async (facade) => {
+      const m = saved(facade);
+      const folder = path.join(tmp, `${facade} re-saved`);
+      if (facade === 'sklearn') {
+        const clf = await MLPClassifier.load(m.savedTo!);
+        await clf.save(folder);
+        clf.dispose();
+      } else {
+        const model = await keras.models.loadModel(m.savedTo!);
+        await model.save(folder);
+        model.dispose();
+      }
+      const before = readModelMetadata(m.savedTo!)['trio'] as
+        Record<string, unknown>;
+      const after = readModelMetadata(folder)['trio'] as
+        Record<string, unknown>;
+      expect(after['classes']).toEqual(before['classes']);
+      expect(after['scale']).toBe(255);
+      expect(after['featureNames']).toEqual(before['featureNames']);
+      expect(after['labelName']).toBe('digit');
+      const sink = new Sink();
+      await runPredict({ model: folder, csv: testCsv }, sink);
+      expect(readPredictions(sink.text).labels).toEqual(
+        Array.from(recorded.get(m.name)!.indices, (i) => SORTED[i]));
     });
 });
