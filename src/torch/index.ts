@@ -6,8 +6,11 @@
  *   const { nn, optim } = torch;
  *
  * reads like `import torch; import torch.nn as nn`. See
- * docs/PORTING-torch.md for the line-by-line correspondence.
+ * docs/PORTING.md for the line-by-line correspondence.
  */
+/** The tensor type modules take and return (a tfjs tensor). */
+export type Tensor = import('@tensorflow/tfjs').Tensor;
+
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
