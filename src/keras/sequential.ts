@@ -230,6 +230,10 @@ export class SequentialModel implements CallbackModel {
    * Configures training. Strings resolve to Keras's defaults (`'adam'`:
    * learning rate 0.001, epsilon 1e-7). Python `compile(optimizer='rmsprop',
    * loss=None, metrics=None)`.
+   *
+   * An optimizer made from a string belongs to the model: compiling again
+   * or `dispose()` frees its state. An optimizer object stays its
+   * caller's (it may be shared, as in Keras): the caller disposes it.
    */
   compile(options: CompileOptions): void {
     checkOptions('Sequential.compile', options, COMPILE_OPTIONS);
@@ -280,6 +284,13 @@ export class SequentialModel implements CallbackModel {
    * `DivergenceError` naming the epoch and step as soon as the loss is not
    * finite; the weights from before that step are kept. Differs from
    * Keras, which trains on with NaN unless `TerminateOnNaN` is given.
+   * (On GPU backends the loss is checked only when the logs are read, at
+   * progress updates, batch callbacks and each epoch's end; see
+   * `DivergenceGuard`.)
+   *
+   * Each step's loss and metrics are summed on the backend and read only
+   * when a batch callback, the progress output or the epoch's end needs
+   * them; a terminal progress bar reads them at most every 0.05 s.
    */
   async fit(
     x: FeaturesLike,
@@ -642,7 +653,10 @@ export class SequentialModel implements CallbackModel {
     return this.requireBuilt();
   }
 
-  /** Frees the weights and the optimizer's state. */
+  /**
+   * Frees the weights and the state of an optimizer compiled from a
+   * string (an optimizer object is its owner's to dispose).
+   */
   dispose(): void {
     this.disposeOptimizer();
     this.compiled = undefined;

@@ -151,7 +151,9 @@ function fusedCrossentropy(
     return { sparse, labelSmoothing, logitsFrom: 'output' };
   }
   const config = last.getConfig();
-  if (config['activation'] !== 'softmax') {
+  // A penalty on the output (a plain tfjs layer's) needs the real call.
+  if (config['activation'] !== 'softmax' ||
+    config['activityRegularizer'] != null) {
     return undefined;
   }
   const className = last.getClassName();
