@@ -112,7 +112,10 @@ export async function readCache(
 ): Promise<CachedTable | undefined> {
   let buffer: Buffer;
   try {
-    buffer = await fs.promises.readFile(cacheFile);
+    // NOTE [sync read]: one blocking read of the ~190 MB file measured
+    // about 25 % faster than fs.promises.readFile's 512 KiB steps, and
+    // the cached load is the one that must stay well under 0.3 s.
+    buffer = fs.readFileSync(cacheFile);
   } catch {
     return undefined;
   }
