@@ -5,7 +5,7 @@ import { runComparison } from '../compare/run_comparison.js';
 import type { ComparisonResult } from '../compare/run_comparison.js';
 import { formatComparisonTable } from '../compare/table.js';
 import { loadComparisonConfig } from '../config/comparison_config.js';
-import { silentReporter } from '../reporter.js';
+import { DataError, OptionError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { QuietReporter, TerminalReporter } from './progress_reporter.js';
 
@@ -51,9 +51,11 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
 
 async function compare(args: CompareArgs): Promise<number> {
   const config = loadComparisonConfig(args.config, FACADE_ENTRIES);
-  const reporter: Reporter = args.json
-    ? silentReporter
-    : args.quiet ? new QuietReporter() : new TerminalReporter();
+  checkOutputs(config.output, args.report);
+  // With --json, stdout holds the JSON alone; warnings still go to stderr.
+  const reporter: Reporter = args.json || args.quiet
+    ? new QuietReporter()
+    : new TerminalReporter();
   const say = (text: string) => {
     if (!args.json) {
       process.stdout.write(`${text}\n`);
@@ -107,6 +109,12 @@ async function compare(args: CompareArgs): Promise<number> {
       }
     }
   }
+  // The reasons also reach stderr, where --quiet and --json users look.
+  for (const m of result.models) {
+    if (m.status === 'failed') {
+      process.stderr.write(`trio: ${m.name} failed: ${m.error ?? ''}\n`);
+    }
+  }
   const skipped = result.models.filter((m) => m.status === 'skipped');
   if (controller.signal.aborted) {
     process.stderr.write(
@@ -120,4 +128,28 @@ async function compare(args: CompareArgs): Promise<number> {
   }
   fs.mkdirSync(config.output, { recursive: true });
   return 0;
+}
+
+/**
+ * Refuses, before any training, outputs that could only fail at the end:
+ * a model folder inside a file, an empty `--report` folder.
+ */
+function checkOutputs(output: string, report: string | undefined): void {
+  if (report !== undefined && report.trim() === '') {
+    throw new OptionError('--report', 'trio compare',
+      'a folder path (such as --report out/)', report);
+  }
+  const folders = [
+    ['the config\'s output', output, 'each model is saved in a sub-folder'],
+    ['--report', report, 'the report is written into it'],
+  ] as const;
+  for (const [what, folder, why] of folders) {
+    const stat = folder === undefined
+      ? undefined
+      : fs.statSync(folder, { throwIfNoEntry: false });
+    if (stat !== undefined && !stat.isDirectory()) {
+      throw new DataError(`${what} ${folder} is a file, not a folder ` +
+        `(${why}); name a folder.`, folder);
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { checkTrainingLabels, loadCsv } from '../data/csv.js';
 import type { Dataset } from '../data/csv.js';
 import { encodeLabels } from '../data/labels.js';
 import { ensureMnistCsv } from '../data/mnist.js';
-import { TrioError } from '../errors.js';
+import { DataError, TrioError } from '../errors.js';
 import { saveLayersModel } from '../io/file_system.js';
 import { METADATA_KEY } from '../io/metadata.js';
 import type { TrioMetadata } from '../io/metadata.js';
@@ -104,6 +104,7 @@ export async function runComparison(
     ...(dataset.scale === undefined ? {} : { scale: dataset.scale }),
   };
   const train = await loadCsv(dataset.train, parse);
+  checkUniqueColumns(train);
   const test = await loadCsv(dataset.test, {
     ...parse,
     expectColumns: train.featureNames,
@@ -150,7 +151,16 @@ async function runOne(
   train: Dataset,
   backend: string,
 ): Promise<ModelResult> {
-  const { reporter } = options;
+  // Warnings name the model they come from (several models share stderr).
+  const reporter: Reporter = {
+    line: (text) => options.reporter.line(text),
+    warn: (warning) => options.reporter.warn(
+      Object.assign(Object.create(Object.getPrototypeOf(warning)), warning,
+        { message: `${model.name}: ${warning.message}` })),
+    ...(options.reporter.progress === undefined ? {} : {
+      progress: (event) => options.reporter.progress!(event),
+    }),
+  };
   const entry = options.facades[model.facade];
   reporter.line(`\n== ${model.name} (${model.facade}) ==`);
   const started = performance.now();
@@ -245,6 +255,24 @@ async function saveModel(
     return await saveLayersModel(layers, folder, { overwrite: true });
   } finally {
     layers.dispose();
+  }
+}
+
+/**
+ * Refuses a header that names a column twice: the saved model matches
+ * columns by name, so `trio predict` could not tell them apart.
+ */
+function checkUniqueColumns(train: Dataset): void {
+  const names = [...train.featureNames, train.labelName];
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length > 0) {
+    throw new DataError(
+      `${train.file}, line 1: the header names ` +
+        `${[...new Set(twice)].map((n) => `'${n}'`).join(', ')} more than ` +
+        `once; every column needs its own name.`,
+      train.file,
+      1,
+    );
   }
 }
 

@@ -65,7 +65,18 @@ export function loadComparisonConfig(
       '',
     );
   }
+  if (!fs.statSync(absolute).isFile()) {
+    throw new ConfigError(
+      `not a file (it is a folder or a device); give the path of a YAML ` +
+        `or JSON config.`,
+      file,
+      '',
+    );
+  }
   const text = fs.readFileSync(absolute, 'utf8');
+  if (/\.json$/i.test(file)) {
+    checkJsonComments(text, file);
+  }
   let raw: unknown;
   try {
     raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
@@ -98,6 +109,13 @@ export function parseComparisonConfig(
       keyPath,
     );
   };
+  if (typeof raw === 'string' && /[,;]/.test(raw.split('\n')[0] ?? '')) {
+    // A CSV parses as one YAML string; echoing it all would drown the
+    // message.
+    fail('', `the config must be a mapping of keys to values, but the ` +
+      `file reads as plain text (a CSV file?); give the YAML or JSON ` +
+      `config, such as configs/mnist.yaml.`);
+  }
   const top = expectObject(raw, '', fail, 'the config');
   rejectUnknown(top, TOP_KEYS, '', fail);
 
@@ -284,4 +302,39 @@ function rejectUnknown(
 function isIntegerIn(value: unknown, low: number, high: number): boolean {
   return typeof value === 'number' && Number.isInteger(value) &&
     value >= low && value <= high;
+}
+
+/**
+ * JSON has no comments, but YAML (which reads every JSON file) takes
+ * `// text` as part of a key, so a commented JSON config would fail later
+ * with a baffling key. Names the line and column of the first comment.
+ */
+function checkJsonComments(text: string, file: string): void {
+  let inString = false;
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < text.length; i++, column++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line += 1;
+      column = 0;
+    } else if (inString) {
+      if (c === '\\') {
+        i += 1;
+        column += 1;
+      } else if (c === '"') {
+        inString = false;
+      }
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      throw new ConfigError(
+        `line ${line}, column ${column}: JSON does not allow comments; ` +
+          `remove them, or write the config in YAML, where '#' starts ` +
+          `a comment.`,
+        file,
+        '',
+      );
+    }
+  }
 }

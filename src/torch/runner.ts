@@ -114,11 +114,15 @@ function checkAgainstData(
     throw new ConfigError(`${path}: has ${weight.length} weights but the ` +
       `data has ${data.classes.length} classes.`, undefined, path);
   }
+  // As PyTorch's DataLoader, a batch larger than the data is one short
+  // batch; only drop_last would leave no batch (PyTorch's loop then
+  // divides by len(loader) == 0).
   const batch = spec.dataloader.batch_size;
-  if (batch > data.x.rows) {
+  if (batch > data.x.rows && spec.dataloader.drop_last) {
     const path = `${keyPath}.dataloader.batch_size`;
     throw new ConfigError(`${path}: is ${batch}, larger than the ` +
-      `${data.x.rows} training rows.`, undefined, path);
+      `${data.x.rows} training rows, and drop_last is true: no batch ` +
+      `would be left to train on.`, undefined, path);
   }
 }
 
@@ -193,11 +197,17 @@ async function train(
             elapsed: (performance.now() - start) / 1000,
             logs: { loss: totalLoss / step },
           });
-          // Let Ctrl-C (context.signal) and progress drawing through.
+        }
+        if (context.signal !== undefined) {
+          // Let Ctrl-C through after every step (a yield costs far less
+          // than a step), so an interrupt stops after the current one.
           await new Promise((resolve) => setImmediate(resolve));
-          if (context.signal?.aborted) {
+          if (context.signal.aborted) {
             break;
           }
+        } else if (step % PROGRESS_EVERY === 0) {
+          // Let progress drawing through.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
       if (context.signal?.aborted && step < steps) {

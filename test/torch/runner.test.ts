@@ -201,11 +201,13 @@ describe('torchEntry.run', () => {
 
   it('checks the section against the data before training', async () => {
     const train = data('train', 50);
+    // PyTorch trains on one short batch; with drop_last none is left.
     await expect(torchEntry.run({ ...SECTION,
-      dataloader: { batch_size: 64 } }, 'models[2]', train,
+      dataloader: { batch_size: 64, drop_last: true } }, 'models[2]', train,
     { reporter: new MemoryReporter(), model: 'm' })).rejects.toThrow(
       'models[2].dataloader.batch_size: is 64, larger than the 50 ' +
-        'training rows.');
+        'training rows, and drop_last is true: no batch would be left ' +
+        'to train on.');
     const five = { ...train, classes: [0, 1, 2, 3, 4] };
     await expect(torchEntry.run(SECTION, 'models[2]', five,
       { reporter: new MemoryReporter(), model: 'm' })).rejects.toThrow(
