@@ -62,6 +62,14 @@ export async function readCsvForModel(
     if (unlabeled) {
       return readUnlabeled(file, trio, header, first.delimiter);
     }
+    if (!header && first !== undefined) {
+      // Without a header and without --label, a label column cannot be
+      // found: the row must hold exactly the model's features.
+      throw csvError(file, 1, undefined, undefined,
+        `the row has ${first.record.length} fields, but the model at ` +
+        `${trio.folder} takes ${trio.nFeatures} features (a label ` +
+        `column in a file without a header needs --label <index>)`);
+    }
   }
   const data = await loadCsv(file, {
     label,

@@ -174,15 +174,7 @@ async function runOne(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } catch (err) {
-    if (!(err instanceof TrioError)) {
-      throw err;
-    }
-    reporter.line(`${model.name} failed: ${err.message}`);
-    return {
-      ...skipped(model, backend, trainData),
-      status: 'failed',
-      error: err.message,
-    };
+    return failed(err, model, backend, trainData, reporter);
   }
   const trainSeconds = (performance.now() - started) / 1000;
   try {
@@ -222,9 +214,32 @@ async function runOne(
       classes: [...labels],
       savedTo,
     };
+  } catch (err) {
+    // Evaluating or saving failed (non-finite outputs, a folder that
+    // cannot be written): this model fails, the others still run.
+    return failed(err, model, backend, trainData, reporter);
   } finally {
     trained.dispose();
   }
+}
+
+/** The result of a model whose training, evaluation or saving failed. */
+function failed(
+  err: unknown,
+  model: ModelConfig,
+  backend: string,
+  data: TrainingData,
+  reporter: Reporter,
+): ModelResult {
+  if (!(err instanceof TrioError)) {
+    throw err;
+  }
+  reporter.line(`${model.name} failed: ${err.message}`);
+  return {
+    ...skipped(model, backend, data),
+    status: 'failed',
+    error: err.message,
+  };
 }
 
 async function saveModel(

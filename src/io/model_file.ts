@@ -186,6 +186,18 @@ class LoadedTrioModel implements TrioModel {
       });
       out.set(probs, start * k);
     }
+    // An argmax over NaN would silently answer the first class.
+    const bad = out.findIndex((v) => !Number.isFinite(v));
+    if (bad !== -1) {
+      const row = Math.floor(bad / k);
+      throw new DataError(
+        `The model at ${this.folder} computed ${out[bad]} probabilities ` +
+          `for row ${row} of X (0-based): its weights or these inputs ` +
+          `overflow float32.`,
+        undefined,
+        row,
+      );
+    }
     return { data: out, rows: m.rows, cols: k };
   }
 

@@ -278,6 +278,7 @@ export class MLPClassifier implements MLPClassifierOptions {
         : out;
       return both.dataSync() as Float32Array;
     });
+    checkFiniteOutput(data, cols, OWNER);
     return { data, rows: x.rows, cols };
   }
 
@@ -932,5 +933,30 @@ function checkFinite(x: Matrix): void {
         `Input X contains ${Number.isNaN(v) ? 'NaN' : 'infinity'} (row ` +
           `${row}, column ${col}).`, undefined, row, col);
     }
+  }
+}
+
+/**
+ * Refuses probabilities that are not finite: weights too large for the
+ * inputs (unscaled features, or what a DivergenceError left) overflow
+ * float32, and an argmax over NaN would silently answer the first class.
+ * Differs from scikit-learn, which returns the NaN.
+ */
+function checkFiniteOutput(
+  data: Float32Array,
+  cols: number,
+  owner: string,
+): void {
+  const at = data.findIndex((v) => !Number.isFinite(v));
+  if (at !== -1) {
+    const row = Math.floor(at / cols);
+    throw new DataError(
+      `${owner} computed ${data[at]} probabilities for row ${row} of X ` +
+        `(0-based): the inputs overflow float32 through these weights. ` +
+        `Scale the features (as in training) or fit again with a smaller ` +
+        `learning rate.`,
+      undefined,
+      row,
+    );
   }
 }
