@@ -97,8 +97,12 @@ describe('a loss that becomes NaN or infinite', () => {
       'diverged at epoch \\d+, step \\d+ of \\d+: its update made the ' +
       'weights non-finite \\(loss [-+.e\\d]+\\)\\. The weights from ' +
       'before that step are kept\\.', 'm'));
-    expect(run.stderr).toMatch(/^trio: keras_sgd failed: Training stopped at epoch \d+, step \d+: the loss is (NaN|Infinity)\./m);
-    expect(run.stderr).toMatch(/^trio: torch_sgd failed: models\[2\]: the loss became (NaN|Infinity) at epoch \d+, step \d+; training stopped before that step's update\./m);
+    expect(run.stderr).toMatch(new RegExp('^trio: keras_sgd failed: ' +
+      'Training stopped at epoch \\d+, step \\d+: the loss is ' +
+      '(NaN|Infinity)\\.', 'm'));
+    expect(run.stderr).toMatch(new RegExp('^trio: torch_sgd failed: ' +
+      'models\\[2\\]: the loss became (NaN|Infinity) at epoch \\d+, ' +
+      "step \\d+; training stopped before that step's update\\.", 'm'));
     expect(run.stdout).toMatch(/^torch_adam +torch +wasm +2 .* done$/m);
     expect(run.stdout).toMatch(/^sk_sgd +sklearn .* failed$/m);
     expect(savedModels(dir)).toEqual(['torch_adam']);
@@ -136,7 +140,10 @@ describe('a loss that becomes NaN or infinite', () => {
       expect(c.data.every(Number.isFinite)).toBe(true);
     }
     expect(() => clf.predict(X)).toThrow(DataError);
-    expect(() => clf.predict(X)).toThrow(/^MLPClassifier computed (NaN|-?Infinity) probabilities for row \d+ of X \(0-based\): the inputs overflow float32 through these weights\./);
+    expect(() => clf.predict(X)).toThrow(new RegExp('^MLPClassifier ' +
+      'computed (NaN|-?Infinity) probabilities for row \\d+ of X ' +
+      '\\(0-based\\): the inputs overflow float32 through these ' +
+      'weights\\.'));
     clf.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });
@@ -150,7 +157,8 @@ describe('a loss that becomes NaN or infinite', () => {
       keras.layers.Dense(16),
       keras.layers.Dense(3, { activation: 'softmax' }),
     ]);
-    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    model.compile({ optimizer: 'sgd',
+      loss: 'sparse_categorical_crossentropy' });
     // Keras's default SGD learning rate is 0.01; this data needs no more.
     const error = await model.fit(X, Y, { epochs: 5, batchSize: 32,
       verbose: 0 }).catch((e: unknown) => e);
@@ -251,7 +259,8 @@ describe('predict with the wrong number of features', () => {
       keras.layers.Dense(3, { activation: 'softmax', inputShape: [4] }),
     ]);
     expect(() => model.predict(X3)).toThrow(ShapeError);
-    expect(() => model.predict(X3)).toThrow(/^predict: input of \w+ must have shape \(None, 4\); got \(300, 3\)\.$/);
+    expect(() => model.predict(X3)).toThrow(new RegExp('^predict: input ' +
+      'of \\w+ must have shape \\(None, 4\\); got \\(300, 3\\)\\.$'));
     model.dispose();
 
     const layer = new torch.nn.Linear(4, 3);
