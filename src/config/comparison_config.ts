@@ -51,6 +51,8 @@ const DATASET_KEYS = [
   'train', 'test', 'label', 'scale', 'header', 'delimiter', 'source',
 ];
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** File systems allow 255 bytes; saving adds a `.<name>.tmp-XXXXXX`. */
+const MAX_NAME = 200;
 
 /** Reads and validates a YAML or JSON comparison config file. */
 export function loadComparisonConfig(
@@ -86,7 +88,8 @@ export function loadComparisonConfig(
       const where = pos === undefined ? '' : ` at line ${pos.line}, ` +
         `column ${pos.col}`;
       throw new ConfigError(
-        `not valid YAML or JSON${where}: ${err.message.split('\n')[0]}`,
+        `not valid YAML or JSON${where}: ${err.message.split('\n')[0]!
+          .replace(/ at line \d+, column \d+:?$/, '')}.`,
         file,
         '',
       );
@@ -109,12 +112,12 @@ export function parseComparisonConfig(
       keyPath,
     );
   };
-  if (typeof raw === 'string' && /[,;]/.test(raw.split('\n')[0] ?? '')) {
+  if (typeof raw === 'string' && (raw.length > 60 || /[,;]/.test(raw))) {
     // A CSV parses as one YAML string; echoing it all would drown the
     // message.
     fail('', `the config must be a mapping of keys to values, but the ` +
-      `file reads as plain text (a CSV file?); give the YAML or JSON ` +
-      `config, such as configs/mnist.yaml.`);
+      `file reads as one line of text (a CSV or data file?); give the ` +
+      `YAML or JSON config, such as configs/mnist.yaml.`);
   }
   const top = expectObject(raw, '', fail, 'the config');
   rejectUnknown(top, TOP_KEYS, '', fail);
@@ -161,6 +164,10 @@ export function parseComparisonConfig(
       fail(`${keyPath}.name`, `must start with a letter or digit and hold ` +
         `only letters, digits, '.', '_' or '-' (it names a folder); got ` +
         `${describeValue(name)}.`);
+    }
+    if (name.length > MAX_NAME) {
+      fail(`${keyPath}.name`, `must be at most ${MAX_NAME} characters (it ` +
+        `names a folder); got ${name.length}.`);
     }
     if (seen.has(name)) {
       fail(`${keyPath}.name`, `'${name}' is used by an earlier model; ` +
