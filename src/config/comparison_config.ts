@@ -135,14 +135,14 @@ export function parseComparisonConfig(
       config.backend = resolveBackendName(String(value));
     } catch {
       fail('backend', `must be one of ${listChoices([...BACKENDS, 'node'])}` +
-        `; got ${describeValue(value)}.`);
+        `; got ${received(value)}.`);
     }
   }
   if (top['seed'] !== undefined) {
     const seed = top['seed'];
     if (!isIntegerIn(seed, 0, 0xffffffff)) {
       fail('seed', `must be an integer in [0, 4294967295]; got ` +
-        `${describeValue(seed)}.`);
+        `${received(seed)}.`);
     }
     config.seed = seed as number;
   }
@@ -153,7 +153,7 @@ export function parseComparisonConfig(
   const models = top['models'];
   if (!Array.isArray(models) || models.length === 0) {
     fail('models', `must be a non-empty list of models; got ` +
-      `${describeValue(models)}.`);
+      `${received(models)}.`);
   }
   const seen = new Set<string>();
   (models as unknown[]).forEach((entry, i) => {
@@ -163,7 +163,7 @@ export function parseComparisonConfig(
     if (!MODEL_NAME.test(name)) {
       fail(`${keyPath}.name`, `must start with a letter or digit and hold ` +
         `only letters, digits, '.', '_' or '-' (it names a folder); got ` +
-        `${describeValue(name)}.`);
+        `${received(name)}.`);
     }
     if (name.length > MAX_NAME) {
       fail(`${keyPath}.name`, `must be at most ${MAX_NAME} characters (it ` +
@@ -181,7 +181,7 @@ export function parseComparisonConfig(
         : undefined;
       fail(`${keyPath}.facade`, `must be one of ${listChoices(FACADES)}` +
         `${guess === undefined ? '' : ` (did you mean '${guess}'?)`}; got ` +
-        `${describeValue(facade)}.`);
+        `${received(facade)}.`);
     }
     const { name: _n, facade: _f, ...section } = model;
     try {
@@ -226,14 +226,14 @@ function parseDataset(
       dataset.label = label as number;
     } else {
       fail('dataset.label', `must be a column name or a 0-based column ` +
-        `index; got ${describeValue(label)}.`);
+        `index; got ${received(label)}.`);
     }
   }
   const scale = raw['scale'];
   if (scale !== undefined) {
     if (typeof scale !== 'number' || !(scale > 0) || !isFinite(scale)) {
       fail('dataset.scale', `must be a positive number (features are ` +
-        `divided by it); got ${describeValue(scale)}.`);
+        `divided by it); got ${received(scale)}.`);
     }
     dataset.scale = scale as number;
   }
@@ -241,7 +241,7 @@ function parseDataset(
   if (header !== undefined) {
     if (typeof header !== 'boolean') {
       fail('dataset.header', `must be true or false; got ` +
-        `${describeValue(header)}.`);
+        `${received(header)}.`);
     }
     dataset.header = header as boolean;
   }
@@ -249,7 +249,7 @@ function parseDataset(
   if (delimiter !== undefined) {
     if (typeof delimiter !== 'string' || delimiter.length !== 1) {
       fail('dataset.delimiter', `must be a single character such as ',' ` +
-        `or ';'; got ${describeValue(delimiter)}.`);
+        `or ';'; got ${received(delimiter)}.`);
     }
     dataset.delimiter = delimiter as string;
   }
@@ -257,7 +257,7 @@ function parseDataset(
   if (source !== undefined) {
     if (source !== 'mnist') {
       fail('dataset.source', `must be 'mnist' (the bundled MNIST) or left ` +
-        `out; got ${describeValue(source)}.`);
+        `out; got ${received(source)}.`);
     }
     dataset.source = 'mnist';
   }
@@ -272,7 +272,7 @@ function expectObject(
 ): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(keyPath, `${what} must be a mapping of keys to values; ` +
-      `got ${describeValue(value)}.`);
+      `got ${received(value)}.`);
   }
   return value as Record<string, unknown>;
 }
@@ -284,7 +284,7 @@ function expectString(
 ): string {
   if (typeof value !== 'string' || value === '') {
     return fail(keyPath, `must be a non-empty string; got ` +
-      `${describeValue(value)}.`);
+      `${received(value)}.`);
   }
   return value;
 }
@@ -344,4 +344,10 @@ function checkJsonComments(text: string, file: string): void {
       );
     }
   }
+}
+
+/** The received value for a message; a key left out is "missing". */
+function received(value: unknown): string {
+  return value === undefined ? 'nothing (the key is missing)'
+    : describeValue(value);
 }

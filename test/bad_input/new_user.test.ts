@@ -167,6 +167,16 @@ describe('config files a new user writes', () => {
       'models: must be a non-empty list of models; got [].');
   });
 
+  it('no dataset, and a model without a facade', async () => {
+    await refused('nodataset.yaml', 'models: [{name: a, facade: sklearn}]\n',
+      'dataset: the dataset must be a mapping of keys to values; got ' +
+        'nothing (the key is missing).');
+    await refused('nofacade.yaml',
+      'dataset: {train: train.csv, test: test.csv}\nmodels: [{name: a}]\n',
+      "models[0].facade: must be one of 'sklearn', 'keras' or 'torch'; " +
+        'got nothing (the key is missing).');
+  });
+
   it('a negative scale', async () => {
     await refused('negscale.yaml', YAML_OK().replace('scale: 255',
       'scale: -255'), 'dataset.scale: must be a positive number ' +
