@@ -47,6 +47,7 @@ export function buildCli(): string {
           throw new Error(`tsc did not emit ${out}/cli/main.js`);
         }
         fs.writeFileSync(done, '');
+        pruneBuilds(out);
       } finally {
         fs.rmSync(lock, { recursive: true, force: true });
       }
@@ -57,6 +58,19 @@ export function buildCli(): string {
     }
   }
   return path.join(out, 'cli', 'main.js');
+}
+
+/** Removes builds of older sources not used for an hour. */
+function pruneBuilds(keep: string): void {
+  for (const name of fs.readdirSync(BUILDS)) {
+    const dir = path.join(BUILDS, name);
+    const stat = fs.statSync(path.join(dir, '.done'),
+      { throwIfNoEntry: false });
+    if (dir !== keep && stat !== undefined &&
+      Date.now() - stat.mtimeMs > 3_600_000) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 function sourceHash(): string {
