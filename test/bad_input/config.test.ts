@@ -225,7 +225,7 @@ describe('a batch size larger than the data', () => {
         'clipped\n');
       expect(run.stderr).not.toContain('ke: ');
       expect(run.stderr).not.toContain('to: ');
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
     }
     expect(savedModels(tmp)).toEqual(['ke', 'sk', 'to']);
   });

@@ -87,7 +87,7 @@ async function expectGood(
   const { run, dir } = await compareWith(name, train, dataset);
   expectNoStack(run);
   expect(run.stderr).not.toContain('trio:');
-  expect(run.code).toBe(0);
+  expect(run.code, run.stderr).toBe(0);
   const cfg = writeConfig(dir, 'c.yaml', config([sklearnModel()], dataset));
   const loud = await trio(main, ['compare', cfg], dir);
   expect(loud.stdout).toContain('Data: 300 training rows, 100 test rows, ' +
@@ -125,7 +125,7 @@ describe('CSV files that are fine train as expected', () => {
       expectNoStack(run);
       expect(run.stdout).toContain('Data: 300 training rows, 100 test ' +
         'rows, 4 features, 3 classes.');
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
     });
 
   it('the label column last, chosen by name or by index', async () => {
@@ -140,7 +140,7 @@ describe('CSV files that are fine train as expected', () => {
       const run = await trio(main, ['compare', cfg], dir);
       expectNoStack(run);
       expect(run.stdout).toContain('4 features, 3 classes.');
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
     }
   });
 
@@ -162,7 +162,7 @@ describe('CSV files that are fine train as expected', () => {
       expectNoStack(run);
       expect(run.stdout).toMatch(/^ {9}one {7}\d\.\d\d/m);
       expect(run.stdout).toContain('4 features, 3 classes.');
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
     });
 
   it('a semicolon delimiter, detected or named', async () => {
@@ -277,6 +277,6 @@ describe('trio inspect on the same files', () => {
         ['inspect', file, '--no-header', '--label', '0'], tmp);
       expectNoStack(run);
       expect(run.stdout).toContain('Shape: (300, 5)');
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
     });
 });

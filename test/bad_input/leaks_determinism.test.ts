@@ -181,7 +181,7 @@ describe('determinism: two runs with the same seed', () => {
           {}, { output: out }));
         const run = await trio(main, ['compare', cfg, '--json'], tmp);
         expectNoStack(run);
-        expect(run.code).toBe(0);
+        expect(run.code, run.stderr).toBe(0);
         runs.push(JSON.parse(run.stdout) as { models: {
           name: string; lossCurve: number[]; confusion: number[][];
           accuracy: number; }[] });

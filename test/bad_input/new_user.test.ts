@@ -208,7 +208,7 @@ describe('config files a new user writes', () => {
       const run = await trio(main, ['compare', 'crlf.yaml', '--quiet'],
         tmp);
       expectNoStack(run);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       expect(savedModels(tmp, 'out-crlf')).toEqual(['sk']);
     });
 
@@ -221,7 +221,7 @@ describe('config files a new user writes', () => {
     const run = await trio(main, ['compare', 'my data/my config.yaml',
       '--quiet'], tmp);
     expectNoStack(run);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(savedModels(tmp, 'my models')).toEqual(['sk']);
   });
 
@@ -275,6 +275,6 @@ describe('CSV files a new user brings', () => {
     const run = await trio(main, ['compare', 'c.yaml'], dir);
     expectNoStack(run);
     expect(run.stdout).toContain('4 features, 3 classes.');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
   });
 });

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const cfg = writeConfig(tmp, 'ok.yaml',
     config([sklearnModel(), kerasModel(), torchModel()]));
   const run = await trio(main, ['compare', cfg, '--quiet'], tmp);
-  expect(run.code).toBe(0);
+  expect(run.code, run.stderr).toBe(0);
 });
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
