@@ -153,8 +153,14 @@ export class SequentialModel implements CallbackModel {
       this.name = options.name;
       reserveName(options.name);
     }
-    for (const layer of layers) {
-      this.add(layer);
+    try {
+      for (const layer of layers) {
+        this.add(layer);
+      }
+    } catch (err) {
+      // Nobody else can free the layers built before the refused one.
+      this.dispose();
+      throw err;
     }
   }
 
@@ -182,9 +188,19 @@ export class SequentialModel implements CallbackModel {
     }
     this.layers.push(layer);
     if (this.model !== undefined) {
-      this.model.add(layer.toTfLayer(undefined));
+      try {
+        addTfLayer(this.model, layer, undefined);
+      } catch (err) {
+        this.layers.pop();
+        throw err;
+      }
     } else if (this.declaredInputShape() !== undefined) {
-      this.build();
+      try {
+        this.build();
+      } catch (err) {
+        this.layers.pop();
+        throw err;
+      }
     }
   }
 
@@ -215,9 +231,15 @@ export class SequentialModel implements CallbackModel {
       throw new TrioError('Sequential model has no layers to build.');
     }
     const model = tf.sequential({ name: this.name });
-    this.layers.forEach((layer, i) => {
-      model.add(layer.toTfLayer(i === 0 ? shape : undefined));
-    });
+    try {
+      this.layers.forEach((layer, i) => {
+        addTfLayer(model, layer, i === 0 ? shape : undefined);
+      });
+    } catch (err) {
+      model.dispose();
+      this.layers.forEach((layer) => layer.detach());
+      throw err;
+    }
     this.model = model;
   }
 
@@ -908,3 +930,33 @@ function formatShape(shape: readonly (number | null)[] | unknown): string {
 }
 
 export type { CallbackHooks };
+
+/**
+ * Adds `layer`'s tfjs layer to `model` (`inputShape` for a first layer).
+ * A tfjs refusal becomes a ShapeError naming the layer and the shape it
+ * was given; the layer forgets the refused tfjs layer.
+ */
+function addTfLayer(
+  model: tf.Sequential,
+  layer: Layer,
+  inputShape: number[] | undefined,
+): void {
+  const incoming = model.outputs.length > 0
+    ? [...model.outputs[0]!.shape]
+    : [null, ...(inputShape ?? [])];
+  try {
+    model.add(layer.toTfLayer(inputShape, incoming));
+  } catch (err) {
+    layer.detach();
+    if (err instanceof TrioError) {
+      throw err;
+    }
+    // `received` is one sample's shape, as `inputShape` spells it.
+    const received = incoming.slice(1).map((d) => d ?? -1);
+    throw new ShapeError(
+      `Layer '${layer.name}' (${layer.className}) cannot take an input ` +
+        `of shape ${formatShape(incoming)}: ` +
+        `${(err as Error).message.replace(/\.$/, '')}.`,
+      undefined, received);
+  }
+}

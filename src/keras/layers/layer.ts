@@ -51,9 +51,14 @@ export abstract class Layer {
     this.trainable = options.trainable ?? true;
   }
 
-  /** Creates the tfjs layer; `inputShape` is set for a first layer. */
+  /**
+   * Creates the tfjs layer; `inputShape` is set for a first layer.
+   * `incoming` is the shape the layer will receive, batch axis (`null`)
+   * first, for a layer whose tfjs counterpart depends on it.
+   */
   protected abstract createTfLayer(
     inputShape: number[] | undefined,
+    incoming: (number | null)[],
   ): tf.layers.Layer;
 
   /** The layer's own options in Python spelling (without name/shape). */
@@ -75,13 +80,27 @@ export abstract class Layer {
     };
   }
 
-  /** The tfjs layer, created once. @internal */
-  toTfLayer(inputShape: number[] | undefined): tf.layers.Layer {
+  /**
+   * The tfjs layer, created once, for inputs of shape `incoming` (batch
+   * axis first). @internal
+   */
+  toTfLayer(
+    inputShape: number[] | undefined,
+    incoming: (number | null)[],
+  ): tf.layers.Layer {
     if (this.tfLayer === undefined) {
-      this.tfLayer = this.createTfLayer(inputShape);
+      this.tfLayer = this.createTfLayer(inputShape, incoming);
       this.tfLayer.trainable = this.trainable;
     }
     return this.tfLayer;
+  }
+
+  /**
+   * Forgets a tfjs layer that its model refused, so the layer can be
+   * added to another model. @internal
+   */
+  detach(): void {
+    this.tfLayer = undefined;
   }
 
   /** Uses an existing tfjs layer (a loaded model's). @internal */
