@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ModelFileError } from '../errors.js';
-import { loadLayersModel, modelFolder } from '../io/file_system.js';
-import { METADATA_KEY, type TrioMetadata } from '../io/metadata.js';
+import {
+  loadLayersModel,
+  modelFolder,
+  resolveLoadPaths,
+} from '../io/file_system.js';
+import {
+  METADATA_KEY,
+  parseTrioMetadata,
+  type TrioMetadata,
+} from '../io/metadata.js';
 import { buildLayer, parseLayerEntry } from './layers/from_config.js';
 import { InputSpec } from './layers/input.js';
 import type { Layer } from './layers/layer.js';
@@ -16,12 +24,21 @@ import { SequentialModel } from './sequential.js';
  * fresh optimizer state); another tfjs model comes back uncompiled, its
  * layers wrapped as they are.
  *
+ * The rest of a saved `userDefinedMetadata.trio` block (the classes, the
+ * input `scale`, `featureNames`, `labelName`, `testMetrics`, the training
+ * `state` and `fit` options, as `trio compare` writes them) is kept, and
+ * `save` writes it again, so a re-saved model still works with `trio
+ * predict`. A trio block that is invalid, whose classes do not fit the
+ * output units or whose layers do not match the model is a
+ * `ModelFileError` naming the model.json.
+ *
  * Python: `keras.models.load_model(filepath, compile=True)`.
  */
 export async function loadModel(
   path: string,
   options: { compile?: boolean } = {},
 ): Promise<SequentialModel> {
+  const { jsonPath } = resolveLoadPaths(path);
   const tfModel = await loadLayersModel(path);
   if (!(tfModel instanceof tf.Sequential)) {
     tfModel.dispose();
@@ -30,14 +47,19 @@ export async function loadModel(
         'keras.models.loadModel reads Sequential models only.',
       modelFolder(path));
   }
-  const meta = (tfModel.getUserDefinedMetadata() as
-    Record<string, unknown> | undefined)?.[METADATA_KEY] as
-    TrioMetadata | undefined;
   try {
+    const udm = tfModel.getUserDefinedMetadata() as
+      Record<string, unknown> | undefined;
+    const meta = udm?.[METADATA_KEY] === undefined
+      ? undefined
+      : parseTrioMetadata(udm, jsonPath);
     const saved = meta?.facade === 'keras' ? meta.options : undefined;
     const model = saved?.['layers'] === undefined
       ? wrap(tfModel)
-      : rebuild(tfModel, saved);
+      : rebuild(tfModel, saved, jsonPath);
+    if (meta !== undefined) {
+      model.keepMetadata(carriedMetadata(meta, tfModel, jsonPath));
+    }
     const compileConfig = saved?.['compile'];
     if (options.compile !== false && compileConfig !== undefined) {
       const parsed = parseCompile(compileConfig, 'compile');
@@ -59,6 +81,42 @@ export async function loadModel(
   }
 }
 
+/** Saved options that `Sequential.metadata` writes from the model. */
+const REBUILT_OPTIONS = ['name', 'input', 'layers', 'compile'];
+
+/**
+ * The parts of a saved trio block that `save` cannot rebuild from the
+ * layers (classes, scale, featureNames, labelName, testMetrics, the
+ * training state and fit options): `save` writes them again.
+ */
+function carriedMetadata(
+  meta: TrioMetadata,
+  tfModel: tf.Sequential,
+  jsonPath: string,
+): Partial<TrioMetadata> {
+  const units = tfModel.outputs[0]!.shape.at(-1) ?? 1;
+  const k = meta.classes.length;
+  if (k !== units && !(units === 1 && k === 2)) {
+    throw new ModelFileError(
+      `${jsonPath}: userDefinedMetadata.trio.classes lists ${k} classes, ` +
+        `but the model's output has ${units} units.`, jsonPath);
+  }
+  const { classes, scale, featureNames, labelName, testMetrics, state } =
+    meta;
+  // Options `save` does not rebuild from the model (trio compare's `fit`).
+  const options = Object.fromEntries(Object.entries(meta.options ?? {})
+    .filter(([key]) => !REBUILT_OPTIONS.includes(key)));
+  return {
+    classes: [...classes],
+    ...(Object.keys(options).length === 0 ? {} : { options }),
+    ...(state === undefined ? {} : { state: structuredClone(state) }),
+    ...(scale === undefined ? {} : { scale }),
+    ...(featureNames === undefined ? {} : { featureNames: [...featureNames] }),
+    ...(labelName === undefined ? {} : { labelName }),
+    ...(testMetrics === undefined ? {} : { testMetrics: { ...testMetrics } }),
+  };
+}
+
 function wrap(tfModel: tf.Sequential): SequentialModel {
   const model = new SequentialModel([], { name: tfModel.name });
   for (const tfLayer of tfModel.layers) {
@@ -71,6 +129,7 @@ function wrap(tfModel: tf.Sequential): SequentialModel {
 function rebuild(
   tfModel: tf.Sequential,
   saved: Record<string, unknown>,
+  jsonPath: string,
 ): SequentialModel {
   const configs = saved['layers'] as unknown[];
   const layers: (Layer | InputSpec)[] = [];
@@ -83,8 +142,9 @@ function rebuild(
     buildLayer(parseLayerEntry(c, `layers[${i}]`)));
   if (built.length !== tfModel.layers.length) {
     throw new ModelFileError(
-      `The saved metadata lists ${built.length} layers but the model has ` +
-        `${tfModel.layers.length}.`, 'model.json');
+      `${jsonPath}: userDefinedMetadata.trio.options.layers lists ` +
+        `${built.length} layers, but the modelTopology has ` +
+        `${tfModel.layers.length}.`, jsonPath);
   }
   const model = new SequentialModel([], {
     name: String(saved['name'] ?? tfModel.name),

@@ -6,6 +6,7 @@ import {
 } from '../errors.js';
 import { saveLayersModel } from '../io/file_system.js';
 import { METADATA_KEY, type TrioMetadata } from '../io/metadata.js';
+import { checkSaveMetadata, type SaveMetadata } from '../io/save_metadata.js';
 import { optionError } from '../util/options.js';
 import { callable } from './callable.js';
 import {
@@ -93,6 +94,15 @@ const COMPILE_OPTIONS = {
 export interface SaveOptions {
   /** Replace an existing model at `path`. @default false */
   overwrite?: boolean;
+  /**
+   * How inputs were prepared, for `trio predict` and `loadTrioModel`:
+   * `{scale: 255, featureNames, labelName, testMetrics, classes}`, written
+   * to `userDefinedMetadata.trio` over what `loadModel` kept from the
+   * file. `classes` labels the output units. Spelled as torch's
+   * `saveModule(..., {metadata: {scale}})`. No Python equivalent.
+   * @default what `loadModel` kept, or nothing
+   */
+  metadata?: SaveMetadata;
 }
 
 interface Compiled {
@@ -138,6 +148,8 @@ export class SequentialModel implements CallbackModel {
   private model: tf.Sequential | undefined;
   private compiled: Compiled | undefined;
   private training = false;
+  /** Trio metadata kept from a loaded file (classes, scale...). */
+  private kept: Partial<TrioMetadata> = {};
 
   constructor(
     layers: (Layer | InputSpec)[] = [],
@@ -325,6 +337,11 @@ export class SequentialModel implements CallbackModel {
       throw new TrioError('This model is already training; wait for the ' +
         'running fit() to finish.');
     }
+    // What a loaded file said about its training no longer describes the
+    // weights: its test metrics, history (state) and fit options.
+    delete this.kept.testMetrics;
+    delete this.kept.state;
+    delete this.kept.options;
     const epochs = options.epochs ?? 1;
     const batchSize = options.batchSize ?? 32;
     const verbose = verbosity(options.verbose);
@@ -628,20 +645,47 @@ export class SequentialModel implements CallbackModel {
    * Saves to a folder in the TensorFlow.js layers format (`model.json` +
    * `weights.bin`), loadable by `models.loadModel` and by plain
    * `tf.loadLayersModel`. The Keras options go to
-   * `userDefinedMetadata.trio`. Python `save(filepath, overwrite=True)`.
+   * `userDefinedMetadata.trio`, with what `loadModel` kept from the file
+   * it read (classes, scale, featureNames, labelName; testMetrics, state
+   * and fit options until `fit` trains again) and `options.metadata` over
+   * it. Python
+   * `save(filepath, overwrite=True)`.
    * Differs from Keras: a folder, not a `.keras` file, and `overwrite`
    * defaults to false. The optimizer state is not saved.
+   *
+   * ```js
+   * await model.save('models/mnist', {metadata: {scale: 255}});
+   * ```
    */
   async save(path: string, options: SaveOptions = {}): Promise<string> {
-    checkOptions('Sequential.save', options,
-      { overwrite: { expected: 'true or false',
-        test: (v) => typeof v === 'boolean' } });
+    checkOptions('Sequential.save', options, {
+      overwrite: { expected: 'true or false',
+        test: (v) => typeof v === 'boolean' },
+      metadata: { expected: 'an object', test: () => true },
+    });
     const model = this.requireBuilt();
-    model.setUserDefinedMetadata({ [METADATA_KEY]: this.metadata() });
-    return saveLayersModel(model, path, options);
+    const inputShape = model.inputs[0]!.shape;
+    const given = checkSaveMetadata(options.metadata, 'Sequential.save', {
+      features: inputShape.length === 2 && inputShape[1] !== null
+        ? inputShape[1]
+        : undefined,
+      units: model.outputs[0]!.shape.at(-1) ?? 1,
+      classes: true,
+    });
+    const { classes, ...rest } = given;
+    model.setUserDefinedMetadata({ [METADATA_KEY]: {
+      ...this.metadata(classes),
+      ...rest,
+    } });
+    return saveLayersModel(model, path,
+      options.overwrite === undefined ? {} : { overwrite: options.overwrite });
   }
 
-  /** What `save` stores under `userDefinedMetadata.trio`. */
+  /**
+   * What `save` stores under `userDefinedMetadata.trio`: the Keras
+   * options, the output kind, `classes` (else those `loadModel` kept,
+   * else 0..units-1) and the other fields `loadModel` kept.
+   */
   metadata(classes?: (number | string)[]): TrioMetadata {
     const model = this.requireBuilt();
     const units = model.outputs[0]!.shape.at(-1) ?? 1;
@@ -649,12 +693,15 @@ export class SequentialModel implements CallbackModel {
     const activation = (last as { activation?: string | null } | undefined)
       ?.activation;
     const logits = activation === null || activation === 'linear';
+    const { classes: kept, options: keptOptions, ...carried } = this.kept;
     return {
       version: 1,
       facade: 'keras',
-      classes: classes ?? Array.from({ length: units }, (_, i) => i),
+      classes: classes ?? kept ?? Array.from({ length: units }, (_, i) => i),
       output: logits ? 'logits' : 'probabilities',
+      ...carried,
       options: {
+        ...keptOptions,
         name: this.name,
         ...(this.input === undefined
           ? {}
@@ -668,6 +715,14 @@ export class SequentialModel implements CallbackModel {
           : { compile: this.compiled.config }),
       },
     };
+  }
+
+  /**
+   * Keeps fields of a loaded file's trio block for `metadata()`.
+   * @internal
+   */
+  keepMetadata(meta: Partial<TrioMetadata>): void {
+    this.kept = { ...meta };
   }
 
   /** The tfjs model doing the work (not a copy). */

@@ -10,10 +10,16 @@ import {
   TrioWarning,
 } from '../errors.js';
 import type { Matrix, MatrixLike } from '../data/matrix.js';
-import { loadLayersModel, saveLayersModel } from '../io/file_system.js';
+import {
+  loadLayersModel,
+  resolveLoadPaths,
+  saveLayersModel,
+} from '../io/file_system.js';
 import type { SaveOptions } from '../io/file_system.js';
 import { METADATA_KEY } from '../io/metadata.js';
 import type { TrioMetadata } from '../io/metadata.js';
+import { checkSaveMetadata } from '../io/save_metadata.js';
+import type { SaveMetadata } from '../io/save_metadata.js';
 import { sliceRows, takeRows, toMatrix } from '../data/matrix.js';
 import { ConsoleReporter, silentReporter } from '../reporter.js';
 import type { Reporter } from '../reporter.js';
@@ -27,8 +33,14 @@ import {
   uniqueSorted,
 } from './labels.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { buildLayersModel, camelOptions, pythonOptions, readSaved }
-  from './model_io.js';
+import {
+  buildLayersModel,
+  camelOptions,
+  checkClassCount,
+  keptMetadata,
+  pythonOptions,
+  readSaved,
+} from './model_io.js';
 import type { OutActivation, Params } from './network.js';
 import {
   disposeParams,
@@ -169,6 +181,8 @@ export class MLPClassifier implements MLPClassifierOptions {
   private optimizer?: StochasticOptimizer;
   private noImprovementCount = 0;
   private partialFitClasses = false;
+  /** Trio metadata kept from a loaded file (scale, featureNames...). */
+  private kept: Partial<TrioMetadata> = {};
 
   constructor(options: MLPClassifierOptions = {}) {
     checkKnownKeys(options as Record<string, unknown>,
@@ -385,7 +399,9 @@ export class MLPClassifier implements MLPClassifierOptions {
 
   /**
    * The `userDefinedMetadata.trio` block `save` writes: classes, options
-   * in Python spellings, fitted state (lossCurve, nIter, t, bestLoss...).
+   * in Python spellings, fitted state (lossCurve, nIter, t, bestLoss...),
+   * and what `load` kept from the file it read (scale, featureNames,
+   * labelName, testMetrics).
    */
   metadata(): TrioMetadata {
     const { classes, ...state } = this.fittedState();
@@ -394,6 +410,7 @@ export class MLPClassifier implements MLPClassifierOptions {
       facade: 'sklearn',
       classes,
       output: 'probabilities',
+      ...this.kept,
       options: pythonOptions(this.getParams()),
       state: state as unknown as Record<string, unknown>,
     };
@@ -404,28 +421,63 @@ export class MLPClassifier implements MLPClassifierOptions {
    * that plain `tf.loadLayersModel` reads; `MLPClassifier.load` restores
    * the full classifier. Refuses to replace an existing model unless
    * `overwrite`. Returns the absolute folder.
+   *
+   * `options.metadata` records how inputs were prepared, for `trio
+   * predict` and `loadTrioModel`: `{scale: 255, featureNames, labelName,
+   * testMetrics}` (spelled as torch's `saveModule(..., {metadata:
+   * {scale}})`), written over what `load` kept from the file it read
+   * (`fit` from scratch forgets that; `partialFit` and `warmStart` keep
+   * all but testMetrics). `featureNames` needs one name per feature.
+   * No scikit-learn equivalent (scikit-learn models are pickled).
+   *
+   * ```js
+   * await clf.save('models/mnist', {metadata: {scale: 255}});
+   * ```
    */
-  async save(path: string, options: SaveOptions = {}): Promise<string> {
+  async save(
+    path: string,
+    options: SaveOptions & { metadata?: SaveMetadata } = {},
+  ): Promise<string> {
+    this.fitted();
+    const given = checkSaveMetadata(options.metadata, `${OWNER}.save`, {
+      features: this.nFeaturesIn,
+      units: this.nOutputs!,
+      classes: false,
+    });
     const model = this.toLayersModel();
     try {
-      model.setUserDefinedMetadata({ [METADATA_KEY]: this.metadata() });
-      return await saveLayersModel(model, path, options);
+      model.setUserDefinedMetadata({ [METADATA_KEY]: {
+        ...this.metadata(),
+        ...given,
+      } });
+      return await saveLayersModel(model, path,
+        options.overwrite === undefined ? {}
+          : { overwrite: options.overwrite });
     } finally {
       model.dispose();
     }
   }
 
-  /** Restores a classifier saved by `save`; predictions are unchanged. */
+  /**
+   * Restores a classifier saved by `save`; predictions are unchanged. The
+   * trio block's scale, featureNames, labelName and testMetrics are kept
+   * for the next `save`. A ModelFileError names the file when the saved
+   * classes do not fit the output layer.
+   */
   static async load(path: string): Promise<MLPClassifier> {
+    const { jsonPath } = resolveLoadPaths(path);
     const model = await loadLayersModel(path);
     try {
       const saved = readSaved(model, path);
       const meta = saved.metadata;
+      checkClassCount(meta, saved.coefs, jsonPath);
       const clf = new MLPClassifier(
         camelOptions(meta.options) as MLPClassifierOptions);
       const state = (meta.state ?? {}) as unknown as FittedState;
-      return clf.restore({ ...state, classes: meta.classes },
+      clf.restore({ ...state, classes: meta.classes },
         saved.coefs, saved.intercepts);
+      clf.kept = keptMetadata(meta);
+      return clf;
     } finally {
       model.dispose();
     }
@@ -488,6 +540,13 @@ export class MLPClassifier implements MLPClassifierOptions {
       (!o.warmStart && !incremental);
     const x = firstPass ? toMatrix(X) : this.checkX(X);
     checkFinite(x);
+    // What `load` kept describes the loaded weights: training from
+    // scratch forgets it; continuing keeps all but the test metrics.
+    if (firstPass) {
+      this.kept = {};
+    } else {
+      delete this.kept.testMetrics;
+    }
     const labels = toLabels(y, x.rows);
     this.setClasses(labels, o, incremental, firstPass);
     const classes = this.classes!;

@@ -107,3 +107,36 @@ export function readSaved(model: tf.LayersModel, file: string):
   }
   return { metadata, coefs, intercepts };
 }
+
+/**
+ * Refuses saved classes that do not fit the output layer (1 unit stands
+ * for two classes), naming `jsonPath`, as `loadTrioModel` does.
+ */
+export function checkClassCount(
+  metadata: TrioMetadata,
+  coefs: readonly Matrix[],
+  jsonPath: string,
+): void {
+  const units = coefs.at(-1)?.cols ?? 0;
+  const k = metadata.classes.length;
+  if (k !== units && !(units === 1 && k === 2)) {
+    throw new ModelFileError(
+      `${jsonPath}: userDefinedMetadata.trio.classes lists ${k} classes, ` +
+        `but the model's output has ${units} units.`, jsonPath);
+  }
+}
+
+/**
+ * The fields of a saved trio block that describe the data rather than
+ * the network (scale, featureNames, labelName, testMetrics), which `save`
+ * writes again.
+ */
+export function keptMetadata(metadata: TrioMetadata): Partial<TrioMetadata> {
+  const { scale, featureNames, labelName, testMetrics } = metadata;
+  return {
+    ...(scale === undefined ? {} : { scale }),
+    ...(featureNames === undefined ? {} : { featureNames: [...featureNames] }),
+    ...(labelName === undefined ? {} : { labelName }),
+    ...(testMetrics === undefined ? {} : { testMetrics: { ...testMetrics } }),
+  };
+}

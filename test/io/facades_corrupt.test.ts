@@ -261,19 +261,19 @@ describe('metadata that contradicts the saved layers', () => {
       expect(err.file).toBe(jsonPath);
     });
 
-  // BUG (reported to the lead; src/sklearn owns it): MLPClassifier.load
-  // throws a DataError "Cannot restore MLPClassifier: 3 classes do not fit
-  // an output layer of 10 unit(s)." that names no file.
-  it.fails('sklearn: MLPClassifier.load names the file for a wrong class ' +
-    'count', async () => {
-    const { folder } = withMetadata('sklearn', (trio) => {
-      trio.classes = [0, 1, 2];
+  // Non-regression: MLPClassifier.load threw a DataError "Cannot restore
+  // MLPClassifier: 3 classes do not fit an output layer of 10 unit(s)."
+  // that named no file.
+  it('sklearn: MLPClassifier.load names the file for a wrong class count',
+    async () => {
+      const { folder, jsonPath } = withMetadata('sklearn', (trio) => {
+        trio.classes = [0, 1, 2];
+      });
+      const err = await loadError(() => MLPClassifier.load(folder));
+      expect(err.message).toBe(`${jsonPath}: userDefinedMetadata.trio.` +
+        `classes lists 3 classes, but the model's output has 10 units.`);
+      expect(err.file).toBe(jsonPath);
     });
-    const err = await loadError(() => MLPClassifier.load(folder));
-    expect(err.message).toContain(folder);
-    expect(err.message).toContain('3 classes');
-    expect(err.file).toContain(folder);
-  });
 
   it('sklearn: a facade mismatch names the folder', async () => {
     const { folder } = withMetadata('sklearn', (trio) => {
@@ -295,16 +295,26 @@ describe('metadata that contradicts the saved layers', () => {
     expect(err.file).toBe(folder);
   });
 
-  // BUG (reported to the lead; src/keras/models.ts owns it): the message
-  // is "The saved metadata lists 1 layers but the model has 2." and
-  // `file` is the bare string 'model.json', not the model's path.
-  it.fails('keras: a layer count mismatch names the file', async () => {
-    const { folder } = withMetadata('keras', (trio) => {
+  // Non-regression: the message was "The saved metadata lists 1 layers
+  // but the model has 2." and `file` the bare string 'model.json'.
+  it('keras: a layer count mismatch names the file', async () => {
+    const { folder, jsonPath } = withMetadata('keras', (trio) => {
       trio.options.layers.pop();
     });
     const err = await loadError(() => keras.models.loadModel(folder));
-    expect(err.message).toContain(folder);
-    expect(err.file).toContain(folder);
+    expect(err.message).toBe(`${jsonPath}: userDefinedMetadata.trio.` +
+      'options.layers lists 1 layers, but the modelTopology has 2.');
+    expect(err.file).toBe(jsonPath);
+  });
+
+  it('keras: a wrong class count names the file', async () => {
+    const { folder, jsonPath } = withMetadata('keras', (trio) => {
+      trio.classes = ['a', 'b', 'c'];
+    });
+    const err = await loadError(() => keras.models.loadModel(folder));
+    expect(err.message).toBe(`${jsonPath}: userDefinedMetadata.trio.` +
+      `classes lists 3 classes, but the model's output has 10 units.`);
+    expect(err.file).toBe(jsonPath);
   });
 
   it('torch: loadLayersStateDict names the folder without a chain',
