@@ -89,6 +89,11 @@ async function startBackend(name: BackendName): Promise<void> {
     throw new Error(`tf.setBackend('${name}') returned false`);
   }
   await tf.ready();
+  if (name === 'cpu') {
+    // The cpu backend prints a banner urging tfjs-node on its first write;
+    // tfjs-trio already says which backend runs and why.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  }
 }
 
 /** Why a backend was skipped, in words a user can act on. */

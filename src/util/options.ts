@@ -22,14 +22,26 @@ export function listChoices(choices: readonly unknown[]): string {
   return `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
 }
 
-/** The candidate closest to `name` by edit distance, if close enough. */
+/**
+ * The candidate closest to `name`, if close enough: first one that holds
+ * every `_`-separated word of `name` in order (`sparse_crossentropy` ->
+ * `sparse_categorical_crossentropy`), else the nearest by edit distance.
+ */
 export function nearest(
   name: string,
   candidates: readonly string[],
 ): string | undefined {
+  const lower = name.toLowerCase();
+  const words = lower.split(/[_\s-]+/).filter((w) => w !== '');
+  if (words.length > 1) {
+    const holding = candidates.filter((c) => holdsInOrder(c.toLowerCase(),
+      words));
+    if (holding.length > 0) {
+      return holding.reduce((a, b) => (a.length <= b.length ? a : b));
+    }
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
-  const lower = name.toLowerCase();
   for (const candidate of candidates) {
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
@@ -39,6 +51,18 @@ export function nearest(
   }
   const limit = Math.max(2, Math.floor(name.length / 3));
   return bestDistance <= limit ? best : undefined;
+}
+
+function holdsInOrder(text: string, words: readonly string[]): boolean {
+  let from = 0;
+  for (const word of words) {
+    const at = text.indexOf(word, from);
+    if (at < 0) {
+      return false;
+    }
+    from = at + word.length;
+  }
+  return true;
 }
 
 /**
