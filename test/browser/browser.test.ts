@@ -2,9 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAVE_CHROMIUM,
+  launchChromium,
+  noteSkippedWithoutChromium,
+} from '../helpers/chromium.js';
 import {
   digits,
   startExampleServer,
@@ -14,25 +18,7 @@ import { mnistMatrix } from '../../src/data/mnist.js';
 import { saveLayersModel } from '../../src/io/file_system.js';
 import { loadTrioModel } from '../../src/io/model_file.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  // The one allowed skip: CI installs Debian's chromium with apt.
-  process.stderr.write(
-    `test/browser: skipped, ${CHROMIUM} is absent (apt install chromium).\n`,
-  );
-}
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+noteSkippedWithoutChromium('test/browser');
 
 const COUNT = 10;
 
@@ -76,10 +62,7 @@ describe.skipIf(!HAVE_CHROMIUM)('a saved model in headless Chromium', () => {
     trio.dispose();
 
     server = await startExampleServer({ model: folder });
-    context = await chromium.launchPersistentContext(
-      path.join(tmp, 'profile'),
-      { executablePath: CHROMIUM, headless: true, args: ARGS },
-    );
+    context = await launchChromium(tmp);
   });
 
   afterAll(async () => {

@@ -11,9 +11,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAVE_CHROMIUM,
+  launchChromium,
+  noteSkippedWithoutChromium,
+} from '../helpers/chromium.js';
 import {
   digits,
   startExampleServer,
@@ -41,25 +45,7 @@ import {
 } from '../io/facades_models.js';
 import type { Recorded } from '../io/facades_models.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  // The one allowed skip: CI installs Debian's chromium with apt.
-  process.stderr.write(
-    `test/browser: skipped, ${CHROMIUM} is absent (apt install chromium).\n`,
-  );
-}
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+noteSkippedWithoutChromium('test/browser');
 
 const COUNT = 10;
 const TOL = 1e-6;
@@ -164,10 +150,7 @@ describe.skipIf(!HAVE_CHROMIUM)('facade-saved models in headless Chromium',
         trainer: softmaxRows(torchLogits(net, scaled), 10) });
       net.dispose();
 
-      context = await chromium.launchPersistentContext(
-        path.join(tmp, 'profile'),
-        { executablePath: CHROMIUM, headless: true, args: ARGS },
-      );
+      context = await launchChromium(tmp);
     });
 
     afterAll(async () => {

@@ -2,32 +2,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAVE_CHROMIUM,
+  launchChromium,
+  noteSkippedWithoutChromium,
+} from '../helpers/chromium.js';
 import { classificationReport } from '../../src/metrics/index.js';
 import { writeReport, type ModelResult } from '../../src/report/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  // The one allowed skip: CI installs Debian's chromium with apt.
-  process.stderr.write(
-    `test/report/browser: skipped, ${CHROMIUM} is absent ` +
-      '(apt install chromium).\n',
-  );
-}
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+noteSkippedWithoutChromium('test/report/browser');
 
 const CLASSES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 // Test-set size of each MNIST class (0-9), as in the real test file.
@@ -113,11 +98,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the report page in headless Chromium', () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trio-report-page-'));
     const written = await writeReport(path.join(tmp, 'out'), RESULTS);
-    context = await chromium.launchPersistentContext(
-      path.join(tmp, 'profile'),
-      { executablePath: CHROMIUM, headless: true, args: ARGS,
-        viewport: { width: 1280, height: 900 } },
-    );
+    context = await launchChromium(tmp, { viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     // The page is opened from disk; anything else it asks for is
     // recorded and refused (it should ask for nothing).
