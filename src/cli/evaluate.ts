@@ -43,8 +43,9 @@ export async function runEvaluate(args: EvaluateArgs): Promise<Evaluation> {
     });
     const classes = trio.metadata.classes;
     const yTrue = data.y!;
-    // Checks every label against the classes (the error names the row).
-    const codes = encodeLabels(yTrue, classes, data.file).codes;
+    // Checks every label against the classes (the error names the line).
+    const codes = encodeLabels(yTrue, classes, data.file, data.lines)
+      .codes;
     const yPred = trio.predict(data.x);
     const report = classificationReport(yTrue, yPred);
     const labels = classes.every((c) => typeof c === 'number')

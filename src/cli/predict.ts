@@ -36,6 +36,8 @@ export interface ModelCsv {
   x: Matrix;
   /** The labels, when the file has a label column. */
   y?: Int32Array | string[];
+  /** 1-based file line of each row, when the file has a label column. */
+  lines?: Int32Array;
   labelName?: string;
 }
 
@@ -88,7 +90,13 @@ export async function readCsvForModel(
       file,
     );
   }
-  return { file, x: data.x, y: data.y, labelName: data.labelName };
+  return {
+    file,
+    x: data.x,
+    y: data.y,
+    lines: data.lines,
+    labelName: data.labelName,
+  };
 }
 
 /** The first record and the delimiter, or undefined for a missing file. */

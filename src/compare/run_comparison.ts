@@ -7,7 +7,7 @@ import { checkTrainingLabels, loadCsv } from '../data/csv.js';
 import type { Dataset } from '../data/csv.js';
 import { encodeLabels } from '../data/labels.js';
 import { ensureMnistCsv } from '../data/mnist.js';
-import { DataError, TrioError } from '../errors.js';
+import { TrioError } from '../errors.js';
 import { saveLayersModel } from '../io/file_system.js';
 import { METADATA_KEY } from '../io/metadata.js';
 import type { TrioMetadata } from '../io/metadata.js';
@@ -103,8 +103,8 @@ export async function runComparison(
     }),
     ...(dataset.scale === undefined ? {} : { scale: dataset.scale }),
   };
+  // loadCsv refuses a header that names a column twice.
   const train = await loadCsv(dataset.train, parse);
-  checkUniqueColumns(train);
   const test = await loadCsv(dataset.test, {
     ...parse,
     expectColumns: train.featureNames,
@@ -112,7 +112,8 @@ export async function runComparison(
   const trainData = encodeTraining(train);
   const testData: TrainingData = {
     x: test.x,
-    y: encodeLabels(test.y, trainData.classes, test.file).codes,
+    y: encodeLabels(test.y, trainData.classes, test.file, test.lines)
+      .codes,
     classes: trainData.classes,
   };
   reporter.line(
@@ -270,24 +271,6 @@ async function saveModel(
     return await saveLayersModel(layers, folder, { overwrite: true });
   } finally {
     layers.dispose();
-  }
-}
-
-/**
- * Refuses a header that names a column twice: the saved model matches
- * columns by name, so `trio predict` could not tell them apart.
- */
-function checkUniqueColumns(train: Dataset): void {
-  const names = [...train.featureNames, train.labelName];
-  const twice = names.filter((n, i) => names.indexOf(n) !== i);
-  if (twice.length > 0) {
-    throw new DataError(
-      `${train.file}, line 1: the header names ` +
-        `${[...new Set(twice)].map((n) => `'${n}'`).join(', ')} more than ` +
-        `once; every column needs its own name.`,
-      train.file,
-      1,
-    );
   }
 }
 

@@ -25,14 +25,18 @@ import {
   isCellNumber,
   type RowSpec,
 } from './csv_rows.js';
+import { checkTextFile } from './csv_text.js';
 import type { Matrix } from './matrix.js';
 
 /** Options of `loadCsv`; the pandas spelling is given where one exists. */
 export interface CsvOptions {
   /**
    * The label column: its name in the header, or its 0-based position
-   * (a number, or digits that name no column). Without a header only a
-   * position works.
+   * (a number, or digits that name no column), from 0 to the number of
+   * columns minus one. Without a header only a position works.
+   *
+   * Differs from pandas: a negative position is refused, not counted
+   * from the end as `iloc` counts it.
    * @default 'label' (0 when `header` is false)
    */
   label?: string | number;
@@ -86,6 +90,12 @@ export interface Dataset {
    * `3.0` alike), else the label texts.
    */
   y: Int32Array | string[];
+  /**
+   * The 1-based file line of each row (blank lines and the header
+   * counted), so that a message about row `i` can name `lines[i]`, as
+   * `encodeLabels(y, classes, file, lines)` does.
+   */
+  lines: Int32Array;
   featureNames: string[];
   labelName: string;
   /** 0-based position of the label column in the file. */
@@ -119,8 +129,10 @@ const BOM = [0xef, 0xbb, 0xbf];
  * tutorial's `pd.read_csv` followed by `iloc` and `/ 255` do.
  *
  * Every problem ends in one `DataError` whose message names the file, the
- * 1-based line and the column (number and name): missing or empty file,
- * header without rows, unknown label column, ragged rows, empty or
+ * 1-based line and the column (number and name): missing, empty or
+ * binary file (a NUL byte, or bytes that are not UTF-8), header without
+ * rows, a column name given twice, unknown label column or label index
+ * outside 0 to columns - 1, ragged rows, empty or
  * non-numeric cells, `NaN` or `Infinity` text, non-integer numeric
  * labels, and columns that differ from `expectColumns`. A UTF-8 BOM, CRLF
  * line ends, blank lines, quoted numbers and a `;` delimiter are read.
@@ -155,6 +167,7 @@ export async function loadCsv(
       return {
         x: { data: hit.data, rows: hit.rows, cols: hit.cols },
         y: hit.y,
+        lines: hit.lines,
         featureNames: hit.featureNames,
         labelName: hit.labelName,
         labelColumn: hit.labelColumn,
@@ -192,6 +205,7 @@ export async function loadCsv(
         labelName: table.labelName,
         labelColumn: table.labelColumn,
         y: table.y,
+        lines: table.lines,
       });
       status = 'written';
     } catch {
@@ -249,8 +263,10 @@ function checkOptions(options: CsvOptions): Settings {
   const label = options.label ?? (header ? 'label' : 0);
   if (
     !(typeof label === 'string' && label !== '') &&
-    !(Number.isInteger(label) && (label as number) >= 0)
+    !Number.isInteger(label)
   ) {
+    // A negative index is refused once the columns are known, with the
+    // range they allow.
     throw optionError(
       'label',
       OWNER,
@@ -397,6 +413,7 @@ async function parseTable(
   if (BOM.every((b, i) => buffer[i] === b)) {
     start = BOM.length;
   }
+  checkTextFile(file, buffer, start);
   if (buffer.subarray(start).toString('latin1').trim() === '') {
     throw new DataError(`${file}: the file is empty; a CSV file with a ` +
       'header line and data rows is needed.', file);
@@ -408,7 +425,11 @@ async function parseTable(
   const delimiter = s.delimiter ?? detectDelimiter(firstLine);
   const fields = parseLine(file, firstLine, delimiter, lineNumber);
   const columns = s.header ? fields : fields.map((_, i) => String(i));
-  const labelColumn = findLabel(file, columns, s.label, s.header);
+  if (s.header) {
+    checkUniqueNames(file, columns, lineNumber);
+  }
+  const labelColumn = findLabel(file, columns, s.label, s.header,
+    delimiter);
   const featureNames = columns.filter((_, i) => i !== labelColumn);
   const labelName = columns[labelColumn]!;
   checkColumns(file, featureNames, s.expectColumns);
@@ -436,6 +457,7 @@ async function parseTable(
   return {
     x: { data: parsed.data, rows: parsed.rows, cols: featureNames.length },
     y,
+    lines: parsed.lines,
     featureNames,
     labelName,
     labelColumn,
@@ -495,22 +517,49 @@ function parseLine(
   }
 }
 
+/**
+ * Refuses a header that names a column twice: features are matched by
+ * name (`expectColumns`, saved models), so two columns of one name could
+ * not be told apart.
+ */
+function checkUniqueNames(
+  file: string,
+  columns: readonly string[],
+  lineNumber: number,
+): void {
+  const first = new Map<string, number>();
+  for (let i = 0; i < columns.length; i++) {
+    const seen = first.get(columns[i]!);
+    if (seen !== undefined) {
+      throw csvError(file, lineNumber, i, columns,
+        `column ${seen + 1} has the same name; every column needs its own ` +
+        'name.');
+    }
+    first.set(columns[i]!, i);
+  }
+}
+
 function findLabel(
   file: string,
   columns: string[],
   label: string | number,
   header: boolean,
+  delimiter: string,
 ): number {
-  const digits = typeof label === 'string' && /^\d+$/.test(label);
+  const integer = typeof label === 'string' && /^[+-]?\d+$/.test(label);
   if (
     typeof label === 'number' ||
-    (digits && (!header || !columns.includes(label)))
+    (integer && (!header || !columns.includes(label)))
   ) {
     const index = Number(label);
-    if (index >= columns.length) {
+    if (index < 0 || index >= columns.length) {
+      const fromEnd = index < 0
+        ? ' A negative index does not count from the end here; the last ' +
+          `column is ${columns.length - 1}.`
+        : '';
       throw csvError(file, 1, undefined, undefined,
-        `the label column index ${index} is out of range; the file has ` +
-        `${columns.length} columns (0 to ${columns.length - 1}).`);
+        `the label column index ${label} is out of range; the file has ` +
+        `${columns.length} columns (0 to ${columns.length - 1}).${fromEnd}`);
     }
     if (columns.length < 2) {
       throw csvError(file, 1, undefined, undefined,
@@ -528,17 +577,20 @@ function findLabel(
   if (index === -1) {
     const guess = nearest(label, columns);
     const hint = guess === undefined ? '' : ` Did you mean '${guess}'?`;
+    // NOTE [neutral hints]: loadCsv is called from CLI flags and from
+    // config keys alike, so remedies name the setting, not a flag.
     const noHeader = columns.every((c) => c.trim() !== '' && !isNaN(+c))
       ? ' The first line holds only numbers: if the file has no header, ' +
-        'read it with header: false (--no-header) and a label index.'
+        'read it without one and give the label as a 0-based column index.'
       : '';
     const other = columns.length === 1
       ? [';', '\t', '|', ','].find((d) => columns[0]!.includes(d))
       : undefined;
     const split = other === undefined
       ? ''
-      : ` The header is one column that holds ${JSON.stringify(other)}: ` +
-        'is that the delimiter? Pass it as delimiter (--delimiter).';
+      : ` Split on ${showChar(delimiter)}, the header is one column, ` +
+        `which holds ${showChar(other)}: is that the delimiter? If so, ` +
+        `set the delimiter to ${showChar(other)}.`;
     throw csvError(file, 1, undefined, undefined,
       `there is no label column '${label}'. The columns are ` +
       `${listColumns(columns)}.${hint}${noHeader}${split}`);
@@ -549,6 +601,11 @@ function findLabel(
       'least one feature column.');
   }
   return index;
+}
+
+/** A delimiter as a message shows it: `';'`, `'\t'` (tab). */
+function showChar(c: string): string {
+  return c === '\t' ? "'\\t' (a tab)" : `'${c}'`;
 }
 
 /** At most 12 names, then how many more. */

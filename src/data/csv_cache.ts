@@ -39,10 +39,13 @@ export interface CachedTable {
   labelName: string;
   labelColumn: number;
   y: Int32Array | string[];
+  /** 1-based file line of each row. */
+  lines: Int32Array;
 }
 
 const MAGIC = 'TRIOCSV1';
-const VERSION = 1;
+// Version 2 added the file line of each row, stored before the labels.
+const VERSION = 2;
 
 /** Stamp of `stats`, read with `{bigint: true}`. */
 export function stampOf(stats: fs.BigIntStats): SourceStamp {
@@ -155,7 +158,12 @@ export async function writeCache(
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(Buffer.byteLength(json, 'utf8'), MAGIC.length);
   prefix.write(json, start, 'utf8');
-  await writeFileAtomic(cacheFile, [prefix, bytesOf(table.data), labels]);
+  await writeFileAtomic(cacheFile, [
+    prefix,
+    bytesOf(table.data),
+    bytesOf(table.lines),
+    labels,
+  ]);
 }
 
 function bytesOf(array: Float32Array | Int32Array): Uint8Array {
@@ -186,7 +194,8 @@ function decode(buffer: Buffer, stamp: SourceStamp): CachedTable | undefined {
   }
   const dataAt = start + jsonBytes;
   const dataBytes = head.rows * head.cols * 4;
-  const labelsAt = dataAt + dataBytes;
+  const linesAt = dataAt + dataBytes;
+  const labelsAt = linesAt + head.rows * 4;
   if (buffer.length !== labelsAt + head.labelBytes) {
     return undefined;
   }
@@ -207,6 +216,7 @@ function decode(buffer: Buffer, stamp: SourceStamp): CachedTable | undefined {
     labelName: head.labelName,
     labelColumn: head.labelColumn,
     y,
+    lines: int32View(buffer, linesAt, head.rows),
   };
 }
 

@@ -25,6 +25,7 @@ export {
   compareClasses,
   type EncodedLabels,
   encodeLabels,
+  LabelError,
   type LabelValues,
   sortClasses,
 } from './labels.js';

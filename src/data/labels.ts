@@ -12,20 +12,45 @@ export interface EncodedLabels {
 }
 
 /**
+ * A label outside the classes a model knows. `row` is the 1-based file
+ * line when the caller gave the lines (as `csvError` sets it), else
+ * undefined; `index` is always the 0-based position in `y`.
+ */
+export class LabelError extends DataError {
+  constructor(
+    message: string,
+    file: string | undefined,
+    line: number | undefined,
+    /** 0-based position of the label in the labels given. */
+    readonly index: number,
+    /** The label that is not a known class. */
+    readonly label: number | string,
+  ) {
+    super(message, file, line);
+  }
+}
+
+/**
  * Turns labels into class indices, as scikit-learn's `LabelEncoder` (and
  * `MLPClassifier.classes_`) do: without `classes`, the distinct labels
  * sorted, numbers numerically and strings by Unicode code point.
  *
  * With `classes` (from the training data), each label must be one of
- * them; the first that is not is reported with its 0-based row and value.
- * A number matches a number and a string a string: `3` is not `'3'`.
+ * them; the first that is not is reported as a `LabelError` with its
+ * value and where it is: the 1-based file line when `lines` is given,
+ * else its 0-based row. A number matches a number and a string a string:
+ * `3` is not `'3'`.
  *
  * @param file Named in the error message, when given.
+ * @param lines The 1-based file line of each label (`Dataset.lines`);
+ *   a caller that read the file passes it so that the message names the
+ *   line a user finds in an editor.
  */
 export function encodeLabels(
   y: LabelValues,
   classes?: readonly (number | string)[],
   file?: string,
+  lines?: ArrayLike<number>,
 ): EncodedLabels {
   const known = classes === undefined
     ? sortClasses(distinct(y))
@@ -36,13 +61,19 @@ export function encodeLabels(
   for (let i = 0; i < y.length; i++) {
     const code = index.get(y[i]!);
     if (code === undefined) {
-      const where = file === undefined ? '' : `${file}: `;
-      throw new DataError(
-        `${where}the label ${JSON.stringify(y[i])} in row ${i} (0-based) ` +
-          `is not one of the ${known.length} classes the model knows ` +
-          `(${describeClasses(known)}).`,
+      const line = lines?.[i];
+      const where = line !== undefined
+        ? `${file ?? 'the file'}, line ${line}: the label ` +
+          `${JSON.stringify(y[i])}`
+        : `${file === undefined ? '' : `${file}: `}the label ` +
+          `${JSON.stringify(y[i])} in row ${i} (0-based)`;
+      throw new LabelError(
+        `${where} is not one of the ${known.length} classes the model ` +
+          `knows (${describeClasses(known)}).`,
         file,
+        line,
         i,
+        y[i]!,
       );
     }
     codes[i] = code;

@@ -253,8 +253,8 @@ describe('bad CSV files stop before training', () => {
     const semi = trainText((r) => r.join(';'), HEADER.replace(/,/g, ';'));
     await expectBad('wrongdelimiter', semi, "train.csv, line 1: there " +
       "is no label column 'label'. The columns are " +
-      "'label;a;b;c;d'. The header is one column that holds \";\": " +
-      'is that the delimiter? Pass it as delimiter (--delimiter).',
+      "'label;a;b;c;d'. Split on ',', the header is one column, which " +
+      "holds ';': is that the delimiter? If so, set the delimiter to ';'.",
     { delimiter: ',' });
   });
 });

@@ -255,8 +255,8 @@ describe('CSV files a new user brings', () => {
 
   it('a header that names a column twice', async () => {
     await refused('duplicates', ['label,a,a,c,d', ...DATA(50, 4)]
-      .join('\n'), "train.csv, line 1: the header names 'a' more than " +
-      'once; every column needs its own name.');
+      .join('\n'), "train.csv, line 1, column 3 ('a'): column 2 has the " +
+      'same name; every column needs its own name.');
   });
 
   it('a file of only labels', async () => {

@@ -326,8 +326,9 @@ describe('labels outside the class set at evaluation', () => {
       lines[12] = `7,${X[11]!.join(',')}`;
       const file = write(tmp, 'sevens.csv', lines.join('\n'));
       const run = await trio(main, ['evaluate', `out/${name}`, file], tmp);
-      expectFailure(run, `trio: ${file}: the label 7 in row 11 (0-based) ` +
-        'is not one of the 3 classes the model knows (0, 1, 2).\n');
+      // lines[12] is file line 13 (the header is line 1).
+      expectFailure(run, `trio: ${file}, line 13: the label 7 is not one ` +
+        'of the 3 classes the model knows (0, 1, 2).\n');
       expect(run.stdout).toBe('');
     });
 });

@@ -160,8 +160,8 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     expect(numbers.message).toBe(
       "test/fixtures/csv/no_header.csv, line 1: there is no label column " +
         "'label'. The columns are '1', '0.5' or '2'. The first line holds " +
-        'only numbers: if the file has no header, read it with header: ' +
-        'false (--no-header) and a label index.',
+        'only numbers: if the file has no header, read it without one ' +
+        'and give the label as a 0-based column index.',
     );
   });
 
@@ -256,9 +256,9 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     const e = await dataError(loadCsv(fixture('tab_delimited.csv')));
     expect(e.message).toBe(
       'test/fixtures/csv/tab_delimited.csv, line 1: there is no label ' +
-        "column 'label'. The columns are 'label\ta\tb'. The header is one " +
-        'column that holds "\\t": is that the delimiter? Pass it as ' +
-        'delimiter (--delimiter).',
+        "column 'label'. The columns are 'label\ta\tb'. Split on ',', the " +
+        "header is one column, which holds '\\t' (a tab): is that the " +
+        "delimiter? If so, set the delimiter to '\\t' (a tab).",
     );
     await readsTheTwoRows('tab_delimited.csv', { delimiter: '\t' });
   });
@@ -353,8 +353,9 @@ describe('loadCsv options', () => {
         'finite number. Got 0 instead.'],
       [{ delimiter: ';;' }, "The 'delimiter' parameter of loadCsv must be " +
         "one character other than a quote or a line end. Got ';;' instead."],
-      [{ label: -1 }, "The 'label' parameter of loadCsv must be a column " +
-        'name or a 0-based column index. Got -1 instead.'],
+      // A negative index is a DataError with the range (csv_refusals).
+      [{ label: 1.5 }, "The 'label' parameter of loadCsv must be a column " +
+        'name or a 0-based column index. Got 1.5 instead.'],
       [{ workers: 0 }, "The 'workers' parameter of loadCsv must be a " +
         'positive integer. Got 0 instead.'],
     ];

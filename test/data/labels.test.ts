@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { encodeLabels, sortClasses } from '../../src/data/labels.js';
+import {
+  encodeLabels,
+  LabelError,
+  sortClasses,
+} from '../../src/data/labels.js';
 import { DataError } from '../../src/errors.js';
 
 describe('encodeLabels', () => {
@@ -39,5 +43,29 @@ describe('encodeLabels', () => {
       'the label "3" in row 0 (0-based) is not one of the 1 classes the ' +
         'model knows (3).',
     );
+  });
+
+  it('names the 1-based file line when the caller gives the lines', () => {
+    // Rows 0..2 of a file with a header (line 1) and a blank line 3 sit on
+    // lines 2, 4 and 5.
+    const lines = Int32Array.from([2, 4, 5]);
+    const call = () =>
+      encodeLabels(Int32Array.from([1, 7, 9]), [0, 1, 2], 'test.csv', lines);
+    expect(call).toThrow(
+      'test.csv, line 4: the label 7 is not one of the 3 classes the model ' +
+        'knows (0, 1, 2).',
+    );
+    const e = (() => {
+      try {
+        call();
+      } catch (error) {
+        return error;
+      }
+      throw new Error('encodeLabels did not throw');
+    })() as LabelError;
+    expect(e).toBeInstanceOf(LabelError);
+    expect(e).toBeInstanceOf(DataError);
+    // row: the file line, as every CSV error gives it; index: 0-based.
+    expect([e.file, e.row, e.index, e.label]).toEqual(['test.csv', 4, 1, 7]);
   });
 });

@@ -220,8 +220,8 @@ describe('trio evaluate', () => {
     const file = writeCsv('other.csv', ['y,a,b,c,d', '3,1,2,3,4',
       '9,1,2,3,4']);
     await expect(runEvaluate({ model: modelDir, csv: file })).rejects
-      .toThrow(`${file}: the label 9 in row 1 (0-based) is not one of the ` +
-        '3 classes the model knows');
+      .toThrow(`${file}, line 3: the label 9 is not one of the 3 classes ` +
+        'the model knows');
   });
 
   it('needs the label column', async () => {
