@@ -8,8 +8,10 @@ export interface InspectArgs {
   label?: string;
   header?: boolean;
   delimiter?: string;
-  columns?: number;
-  rows?: number;
+  /** Text as typed on the command line, or a number from code. */
+  columns?: number | string;
+  /** Text as typed on the command line, or a number from code. */
+  rows?: number | string;
 }
 
 /**
@@ -43,15 +45,16 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       describe: 'Field separator. Default: , or ; detected from the ' +
         'first line',
     })
+    // NOTE [numeric flags]: read as text, so that a refusal can echo what
+    // was typed (yargs turns 'abc' into NaN), and without a yargs default,
+    // which a bare '--rows' would silently take.
     .option('columns', {
-      type: 'number',
-      default: 20,
-      describe: 'Columns to show in the head and the summary',
+      type: 'string',
+      describe: 'Columns to show in the head and the summary. Default: 20',
     })
     .option('rows', {
-      type: 'number',
-      default: 5,
-      describe: 'Rows to show in the head',
+      type: 'string',
+      describe: 'Rows to show in the head. Default: 5',
     }),
   handler: async (args) => {
     await runInspect(args, (text) => process.stdout.write(`${text}\n`));
@@ -63,13 +66,8 @@ export async function runInspect(
   args: InspectArgs,
   print: (text: string) => void,
 ): Promise<void> {
-  for (const key of ['columns', 'rows'] as const) {
-    const value = args[key];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-      throw optionError(`--${key}`, 'trio inspect', 'a positive integer',
-        value);
-    }
-  }
+  const rows = positiveInteger('rows', args.rows);
+  const columns = positiveInteger('columns', args.columns);
   const options: CsvOptions = { header: args.header ?? true };
   if (args.label !== undefined) {
     // A number that names no column is read as a 0-based index.
@@ -79,5 +77,30 @@ export async function runInspect(
     options.delimiter = args.delimiter;
   }
   const data = await loadCsv(args.csv, options);
-  print(formatInspection(data, { rows: args.rows, columns: args.columns }));
+  print(formatInspection(data, { rows, columns }));
+}
+
+/**
+ * The value of a count flag: a positive integer, given as a number or
+ * as the digits typed. Anything else is refused with the flag's name
+ * and the value as given (a number echoed as a number, text as text).
+ */
+function positiveInteger(
+  key: 'rows' | 'columns',
+  value: number | string | undefined,
+): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const number = text === undefined
+    ? value
+    : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)
+      ? Number(text)
+      : value;
+  if (!(Number.isInteger(number) && (number as number) >= 1)) {
+    throw optionError(`--${key}`, 'trio inspect', 'a positive integer',
+      number);
+  }
+  return number as number;
 }
