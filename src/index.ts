@@ -46,6 +46,7 @@ export {
   loadTrioModel,
   type TrioModel,
 } from './io/model_file.js';
+export { type SaveMetadata } from './io/save_metadata.js';
 export {
   type TrioMetadata,
   METADATA_KEY,
