@@ -7,7 +7,7 @@ import {
   confusionMatrix,
   formatConfusionMatrix,
 } from '../metrics/index.js';
-import { csvOptions, parseLabelArg, readCsvForModel } from './predict.js';
+import { modelAndCsv, parseLabelArg, readCsvForModel } from './predict.js';
 import type { ModelCsvOptions } from './predict.js';
 
 export interface EvaluateArgs extends ModelCsvOptions {
@@ -89,17 +89,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate <model> <csv>',
   describe: 'Print the classification report and confusion matrix of a ' +
     'saved model on a labelled CSV',
-  builder: (y) => csvOptions(y
-    .positional('model', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Saved model: its folder or its model.json',
-    })
-    .positional('csv', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Labelled CSV with the training columns',
-    })),
+  builder: (y) => modelAndCsv(y,
+    'Labelled CSV with the training columns'),
   handler: async (args) => {
     await selectBackend(args.backend);
     const label = parseLabelArg(args.label);

@@ -316,6 +316,24 @@ function checkOutFile(out: string, input: string, overwrite: boolean): void {
   }
 }
 
+/**
+ * The `<model> <csv>` positionals that predict and evaluate share, plus
+ * the CSV reading options.
+ */
+export function modelAndCsv<T>(y: Argv<T>, csvDescribe: string) {
+  return csvOptions(y
+    .positional('model', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Saved model: its folder or its model.json',
+    })
+    .positional('csv', {
+      type: 'string',
+      demandOption: true,
+      describe: csvDescribe,
+    }));
+}
+
 /** Options shared by `trio predict` and `trio evaluate`. */
 export function csvOptions<T>(y: Argv<T>) {
   return y
@@ -359,18 +377,8 @@ export function parseLabelArg(label: string | number | undefined):
 export const predictCommand: CommandModule<object, PredictArgs> = {
   command: 'predict <model> <csv>',
   describe: 'Predict the labels of a CSV with a saved model',
-  builder: (y) => csvOptions(y
-    .positional('model', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Saved model: its folder or its model.json',
-    })
-    .positional('csv', {
-      type: 'string',
-      demandOption: true,
-      describe: 'CSV with the training columns (a label column is ' +
-        'optional and ignored)',
-    })
+  builder: (y) => modelAndCsv(y, 'CSV with the training columns (a ' +
+    'label column is optional and ignored)')
     .option('out', {
       type: 'string',
       describe: 'Write the predictions to this file instead of stdout',
@@ -382,7 +390,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     .option('overwrite', {
       type: 'boolean',
       describe: 'Replace the --out file if it exists',
-    })),
+    }),
   handler: async (args) => {
     await selectBackend(args.backend);
     const label = parseLabelArg(args.label);
