@@ -47,6 +47,7 @@ import {
   initParams,
   logits,
   objective,
+  objectiveAndGrads,
   outputs,
   paramList,
   paramsFrom,
@@ -59,6 +60,7 @@ import type {
 import { DEFAULTS, OWNER, PARAM_NAMES, resolveOptions } from './options.js';
 import { stratifiedSplit } from './split.js';
 import { StepGuard } from './step_guard.js';
+import type { EpochTotals, StepCheck } from './step_guard.js';
 import { AdamOptimizer, SGDOptimizer } from './stochastic_optimizers.js';
 import type { StochasticOptimizer } from './stochastic_optimizers.js';
 
@@ -731,8 +733,6 @@ export class MLPClassifier implements MLPClassifierOptions {
     const alpha = o.alpha;
     const activation = o.activation;
     const out = this.outActivation!;
-    const lossOf = (xb: tf.Tensor2D, yb: tf.Tensor2D) =>
-      (...w: tf.Tensor[]) => objective(xb, yb, w, activation, out, alpha);
 
     const guard = new StepGuard();
     let bestWeights: tf.Tensor[] | undefined;
@@ -744,52 +744,81 @@ export class MLPClassifier implements MLPClassifierOptions {
         }
         const xEpoch = o.shuffle ? takeRows(xTrain, sampleIdx) : xTrain;
         const yEpoch = o.shuffle ? takeRows(yTrainHot, sampleIdx) : yTrainHot;
-        guard.begin();
         const started = Date.now();
-        let lastProgress = started;
         let aborted = false;
-        for (let step = 0; step < steps; step++) {
-          const start = step * batchSize;
-          const end = Math.min(start + batchSize, n);
-          const applied = tf.tidy(() => {
-            const xs = sliceRows(xEpoch, start, end);
-            const ys = sliceRows(yEpoch, start, end);
-            const xb = tf.tensor2d(xs.data, [xs.rows, xs.cols]);
-            const yb = tf.tensor2d(ys.data, [ys.rows, ys.cols]);
-            const { value, grads } = tf.valueAndGrads(lossOf(xb, yb))(vars);
-            const updates = optimizer.updates(grads);
-            const next = vars.map((v, i) => tf.add(v, updates[i]!));
-            return guard.apply(step, value as tf.Scalar, next, vars,
-              end - start);
-          });
-          if (!applied) {
-            break;
-          }
-          const now = Date.now();
-          if (reporter.progress !== undefined &&
-              (now - lastProgress >= PROGRESS_MS || step === 0)) {
-            lastProgress = now;
-            reporter.progress({
-              ...(control.model === undefined ? {} : { model: control.model }),
-              epoch: this.nIter! + 1,
-              epochs: o.maxIter,
-              step: step + 1,
-              steps,
-              elapsed: (now - started) / 1000,
-              logs: {},
+        // One pass over the epoch's batches, checked in `mode`.
+        // A replay heeds an abort only where the first pass did.
+        let stepsRun = 0;
+        const runEpoch = async (mode: StepCheck, abortFrom = 0) => {
+          guard.begin(mode);
+          let lastProgress = started;
+          for (let step = 0; step < steps; step++) {
+            const start = step * batchSize;
+            const end = Math.min(start + batchSize, n);
+            const applied = tf.tidy(() => {
+              const xs = sliceRows(xEpoch, start, end);
+              const ys = sliceRows(yEpoch, start, end);
+              const xb = tf.tensor2d(xs.data, [xs.rows, xs.cols]);
+              const yb = tf.tensor2d(ys.data, [ys.rows, ys.cols]);
+              const { value, grads } = objectiveAndGrads(xb, yb, vars,
+                activation, out, alpha);
+              const updates = optimizer.updates(grads);
+              const next = vars.map((v, i) => tf.add(v, updates[i]!));
+              return guard.apply(step, value, next, vars, end - start);
             });
+            if (!applied) {
+              break;
+            }
+            const now = Date.now();
+            if (reporter.progress !== undefined &&
+                (now - lastProgress >= PROGRESS_MS || step === 0)) {
+              lastProgress = now;
+              reporter.progress({
+                ...(control.model === undefined ? {}
+                  : { model: control.model }),
+                epoch: this.nIter! + 1,
+                epochs: o.maxIter,
+                step: step + 1,
+                steps,
+                elapsed: (now - started) / 1000,
+                logs: {},
+              });
+            }
+            if (now - lastYield >= YIELD_MS) {
+              lastYield = now;
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+            stepsRun = step + 1;
+            if (control.signal?.aborted && stepsRun >= abortFrom) {
+              aborted = true;
+              break;
+            }
           }
-          if (now - lastYield >= YIELD_MS) {
-            lastYield = now;
-            await new Promise((resolve) => setImmediate(resolve));
+          return guard.end();
+        };
+        // 'epoch' mode checks at the end; a bad epoch is replayed from
+        // the state saved here, step by step, to stop where 'sync' would.
+        const saved = guard.mode === 'epoch'
+          ? { weights: vars.map((v) => tf.clone(v)),
+            optimizer: optimizer.checkpoint() }
+          : undefined;
+        let totals: EpochTotals;
+        try {
+          totals = await runEpoch(guard.mode);
+          if (totals.replay === true && saved !== undefined) {
+            vars.forEach((v, i) => v.assign(saved.weights[i]!));
+            saved.optimizer.restore();
+            const firstPass = aborted ? stepsRun : 0;
+            aborted = false;
+            totals = await runEpoch('sync', firstPass);
           }
-          if (control.signal?.aborted) {
-            aborted = true;
-            break;
+        } finally {
+          if (saved !== undefined) {
+            tf.dispose(saved.weights);
+            saved.optimizer.dispose();
           }
         }
 
-        const totals = guard.end();
         if (totals.failed !== undefined) {
           const { step, loss } = totals.failed;
           const why = Number.isFinite(loss)

@@ -168,3 +168,38 @@ export function objective(
   const squares = tf.addN(coefs.map((w) => tf.sum(tf.square(w))));
   return tf.add(loss, tf.mul(squares, (0.5 * alpha) / n));
 }
+
+/**
+ * `objective`'s value and its gradient for each of `weights`, with the L2
+ * term's gradient added by hand ((alpha / n) * W, coefs only) instead of
+ * differentiated: the same numbers as autodiff of `objective` (tfjs's
+ * backward of sum(square(W)) * c is c * (2 * W), and 2 * c = alpha / n
+ * exactly in binary floating point), in two kernels per coef instead of
+ * five (autodiff broadcasts c with a `ones` tensor and multiplies twice).
+ */
+export function objectiveAndGrads(
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  weights: readonly tf.Tensor[],
+  activation: Activation,
+  out: OutActivation,
+  alpha: number,
+): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const lossOf = (...w: tf.Tensor[]) =>
+    logLossOnLogits(out)(logits(x, w, activation), y) as tf.Scalar;
+  const { value, grads } = tf.valueAndGrads(lossOf)([...weights]);
+  if (alpha === 0) {
+    return { value: value as tf.Scalar, grads };
+  }
+  const n = x.shape[0];
+  const nCoefs = weights.length / 2;
+  const coefs = weights.slice(0, nCoefs);
+  const squares = tf.addN(coefs.map((w) => tf.sum(tf.square(w))));
+  const total = tf.add(value, tf.mul(squares, (0.5 * alpha) / n));
+  const decay = tf.scalar(alpha / n);
+  return {
+    value: total as tf.Scalar,
+    grads: grads.map((g, i) =>
+      i < nCoefs ? tf.add(g, tf.mul(weights[i]!, decay)) : g),
+  };
+}

@@ -10,8 +10,16 @@ import { toVariable } from './network.js';
  * - `'deferred'` never reads inside the epoch: a `tf.where` keeps the old
  *   weights from the first bad step on, and the epoch's end reads the
  *   verdict (for webgl and other asynchronous backends).
+ * - `'epoch'` (the default on synchronous backends) never reads inside
+ *   the epoch and applies every step; the epoch's end reads every step's
+ *   loss and a sum of the final weights in one go. A non-finite weight
+ *   stays non-finite under additive updates, so a bad step anywhere shows
+ *   there; the caller then restores the weights and optimiser state saved
+ *   at the epoch's start and replays the epoch in `'sync'` mode, which
+ *   stops at the same step with the same weights as `'sync'` would. The
+ *   loss sum is added in JS in step order, as in `'sync'`: same numbers.
  */
-export type StepCheck = 'sync' | 'deferred';
+export type StepCheck = 'sync' | 'deferred' | 'epoch';
 
 const SYNCHRONOUS_BACKENDS = ['wasm', 'cpu', 'tensorflow'];
 let forced: StepCheck | undefined;
@@ -23,7 +31,7 @@ export function setStepCheck(mode: StepCheck | undefined): void {
 
 export function currentStepCheck(): StepCheck {
   return forced ??
-    (SYNCHRONOUS_BACKENDS.includes(tf.getBackend()) ? 'sync' : 'deferred');
+    (SYNCHRONOUS_BACKENDS.includes(tf.getBackend()) ? 'epoch' : 'deferred');
 }
 
 /** What an epoch's steps added up to. */
@@ -32,6 +40,11 @@ export interface EpochTotals {
   lossSum: number;
   /** The first step (0-based) that was refused, and its loss. */
   failed?: { step: number; loss: number };
+  /**
+   * `'epoch'` mode only: some step went non-finite; restore the state of
+   * the epoch's start and replay it with `begin('sync')`.
+   */
+  replay?: boolean;
 }
 
 /**
@@ -40,19 +53,28 @@ export interface EpochTotals {
  * weights. Call `apply` inside `tf.tidy`.
  */
 export class StepGuard {
+  /** The mode chosen for this fit. */
   readonly mode = currentStepCheck();
+  /** The mode of the current epoch (`mode`, or `'sync'` in a replay). */
+  private current: StepCheck = this.mode;
   private sum = 0;
   private failed: EpochTotals['failed'];
+  /** `'epoch'` mode: each step's loss, kept until the epoch's end. */
+  private losses: tf.Scalar[] = [];
+  private lengths: number[] = [];
+  private vars: readonly tf.Variable[] = [];
   private readonly lossSum = toVariable(tf.scalar(0), false);
   private readonly healthy = toVariable(tf.scalar(true, 'bool'), false);
   private readonly failStep = toVariable(tf.scalar(-1, 'int32'), false);
   private readonly failLoss = toVariable(tf.scalar(0), false);
 
-  /** Starts an epoch. */
-  begin(): void {
+  /** Starts an epoch (in `mode`, unless a replay asks for `'sync'`). */
+  begin(mode: StepCheck = this.mode): void {
+    this.current = mode;
     this.sum = 0;
     this.failed = undefined;
-    if (this.mode === 'deferred') {
+    this.release();
+    if (this.current === 'deferred') {
       tf.tidy(() => {
         this.lossSum.assign(tf.scalar(0));
         this.healthy.assign(tf.scalar(true, 'bool'));
@@ -73,9 +95,16 @@ export class StepGuard {
     vars: readonly tf.Variable[],
     batchLength: number,
   ): boolean {
+    if (this.current === 'epoch') {
+      vars.forEach((v, i) => v.assign(next[i]!));
+      this.losses.push(tf.keep(value));
+      this.lengths.push(batchLength);
+      this.vars = vars;
+      return true;
+    }
     // One sum of the new weights carries any NaN or infinity through.
     const weightSum = tf.addN(next.map((t) => tf.sum(t)));
-    if (this.mode === 'sync') {
+    if (this.current === 'sync') {
       const [loss, total] = tf.stack([value, weightSum]).dataSync();
       if (!Number.isFinite(loss) || !Number.isFinite(total)) {
         this.failed = { step, loss: loss! };
@@ -100,7 +129,22 @@ export class StepGuard {
 
   /** Ends the epoch: the loss sum and the first refused step, if any. */
   end(): EpochTotals {
-    if (this.mode === 'deferred') {
+    if (this.current === 'epoch') {
+      const read = tf.tidy(() => tf.concat([
+        tf.stack(this.losses.length > 0 ? this.losses : [tf.scalar(0)]),
+        tf.reshape(tf.addN([tf.scalar(0),
+          ...this.vars.map((t) => tf.sum(t))]), [1]),
+      ]).dataSync());
+      const total = read[read.length - 1]!;
+      let ok = Number.isFinite(total);
+      this.lengths.forEach((length, i) => {
+        ok = ok && Number.isFinite(read[i]!);
+        this.sum += read[i]! * length;
+      });
+      this.release();
+      return ok ? { lossSum: this.sum } : { lossSum: this.sum, replay: true };
+    }
+    if (this.current === 'deferred') {
       const [sum, ok, step, loss] = [this.lossSum, this.healthy,
         this.failStep, this.failLoss].map((v) => v.dataSync()[0]!);
       this.sum = sum!;
@@ -113,7 +157,14 @@ export class StepGuard {
       : { lossSum: this.sum, failed: this.failed };
   }
 
+  private release(): void {
+    tf.dispose(this.losses);
+    this.losses = [];
+    this.lengths = [];
+  }
+
   dispose(): void {
+    this.release();
     tf.dispose([this.lossSum, this.healthy, this.failStep, this.failLoss]);
   }
 }

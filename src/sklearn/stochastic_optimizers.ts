@@ -17,7 +17,30 @@ export interface StochasticOptimizer {
    * optimiser lowered its rate instead; `say` receives the verbose line.
    */
   triggerStopping(message: string, say: (line: string) => void): boolean;
+  /** Saves the state now; `restore` brings it back (for replays). */
+  checkpoint(): Checkpoint;
   dispose(): void;
+}
+
+/** A saved optimiser state. */
+export interface Checkpoint {
+  restore(): void;
+  dispose(): void;
+}
+
+/** Copies of `vars`; `load` puts back the plain fields it captured. */
+function checkpointOf(
+  vars: readonly tf.Variable[],
+  load: () => void,
+): Checkpoint {
+  const copies = vars.map((v) => tf.clone(v));
+  return {
+    restore: () => {
+      vars.forEach((v, i) => v.assign(copies[i]!));
+      load();
+    },
+    dispose: () => tf.dispose(copies),
+  };
 }
 
 function zeros(params: readonly tf.Tensor[]): tf.Variable[] {
@@ -62,6 +85,14 @@ export class AdamOptimizer implements StochasticOptimizer {
   }
 
   iterationEnds(): void {}
+
+  checkpoint(): Checkpoint {
+    const { t, learningRate } = this;
+    return checkpointOf([...this.ms, ...this.vs], () => {
+      this.t = t;
+      this.learningRate = learningRate;
+    });
+  }
 
   triggerStopping(message: string, say: (line: string) => void): boolean {
     say(`${message} Stopping.`);
@@ -111,6 +142,13 @@ export class SGDOptimizer implements StochasticOptimizer {
       this.learningRate = this.learningRateInit /
         (timeStep + 1) ** this.powerT;
     }
+  }
+
+  checkpoint(): Checkpoint {
+    const { learningRate } = this;
+    return checkpointOf(this.velocities, () => {
+      this.learningRate = learningRate;
+    });
   }
 
   triggerStopping(message: string, say: (line: string) => void): boolean {
