@@ -150,6 +150,42 @@ describe('nn.Module', () => {
     linear.dispose();
   });
 
+  it('Linear gives the same output and gradients for big batches', () => {
+    // From 4096 rows Linear multiplies by an explicit Wᵀ (a faster weight
+    // gradient on wasm). Integer data keeps every sum exact in float32,
+    // so both paths must equal the formulas y = x Wᵀ + b, dW = rᵀ x and
+    // db = Σ r for the loss Σ y·r, computed here by hand with tf ops.
+    const before = tf.memory().numTensors;
+    const linear = new nn.Linear(3, 2);
+    tf.tidy(() => {
+      linear.weight.assign(tf.tensor2d([[1, -2, 3], [0, 2, -1]]));
+      linear.bias!.assign(tf.tensor1d([0.5, -1]));
+    });
+    for (const rows of [100, 4100]) {
+      const x = tf.tidy(() =>
+        tf.range(0, rows * 3, 1).mod(7).sub(3).reshape([rows, 3]));
+      const r = tf.tidy(() =>
+        tf.range(0, rows * 2, 1).mod(5).sub(2).reshape([rows, 2]));
+      const y = linear(x) as tf.Tensor;
+      const want = tf.tidy(() =>
+        tf.matMul(x, linear.weight.transpose()).add(linear.bias!));
+      expect(Array.from(y.dataSync())).toEqual(Array.from(want.dataSync()));
+      linear.zeroGrad();
+      torch.backward(() => tf.sum(tf.mul(linear(x) as tf.Tensor, r)))
+        .dispose();
+      const dW = tf.tidy(() => tf.matMul(r.transpose(), x));
+      const db = tf.tidy(() => tf.sum(r, 0));
+      expect(linear.weight.grad!.shape).toEqual([2, 3]);
+      expect(Array.from(linear.weight.grad!.dataSync()))
+        .toEqual(Array.from(dW.dataSync()));
+      expect(Array.from(linear.bias!.grad!.dataSync()))
+        .toEqual(Array.from(db.dataSync()));
+      tf.dispose([x, r, y, want, dW, db]);
+    }
+    linear.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('Linear refuses an input of the wrong width, naming both', () => {
     const linear = new nn.Linear(3, 2);
     const x = tf.zeros([5, 4]);

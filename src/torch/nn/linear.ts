@@ -6,6 +6,17 @@ import { checkRank, Module } from './module.js';
 import { Parameter } from './parameter.js';
 
 /**
+ * Rows per batch from which `Linear` multiplies by an explicit copy of
+ * Wᵀ instead of passing `transposeB`. Same products and the same sums;
+ * only the weight gradient's kernel changes: tfjs then computes it as
+ * (xᵀ·dy)ᵀ rather than dyᵀ·x, which the wasm backend runs about 1.5x
+ * faster for big batches (x of 784 columns: 85 ms against 127 ms at
+ * 10000 rows) but up to 1.5x slower for small ones (0.43 ms against
+ * 0.28 ms at 32 rows). Measured crossing: between 3000 and 5000 rows.
+ */
+const TRANSPOSED_WEIGHT_ROWS = 4096;
+
+/**
  * A fully connected layer, y = x Wᵀ + b, after `torch.nn.Linear`.
  *
  * Python: `nn.Linear(in_features, out_features, bias=True)`.
@@ -68,7 +79,9 @@ export class Linear extends Module {
     }
     return tf.tidy(() => {
       const x2 = x.rank === 1 ? x.reshape([1, this.inFeatures]) : x;
-      const y = tf.matMul(x2 as tf.Tensor2D, this.weight, false, true);
+      const y = x2.shape[0]! >= TRANSPOSED_WEIGHT_ROWS
+        ? tf.matMul(x2 as tf.Tensor2D, tf.transpose(this.weight))
+        : tf.matMul(x2 as tf.Tensor2D, this.weight, false, true);
       const out = this.bias === null ? y : tf.add(y, this.bias);
       return x.rank === 1 ? out.reshape([this.outFeatures]) : out;
     });

@@ -24,9 +24,10 @@ export interface DataLoaderOptions {
  * drop_last=False, generator=None)`. Each `for ... of` over the loader is
  * one epoch and yields one array of batch tensors per step.
  *
- * Batches are cut from contiguous memory: with `shuffle`, the dataset is
- * gathered once per epoch in the shuffled order and each batch is a slice
- * of that copy; without it, batches are slices of the dataset's tensors.
+ * Batches are cut from contiguous memory: with `shuffle`, each batch is
+ * gathered straight from the dataset's tensors in the shuffled order (one
+ * copy of the batch, none of the whole dataset); without it, batches are
+ * slices of the dataset's tensors.
  * The shuffle order equals PyTorch's for the same `manualSeed` and the
  * same sequence of random draws.
  *
@@ -116,18 +117,11 @@ export class DataLoader implements Iterable<tf.Tensor[]> {
   [Symbol.iterator](): Iterator<tf.Tensor[]> {
     const engine = tf.engine();
     const order = this.order();
-    const source = order === null
-      ? this.dataset.tensors
-      : tf.tidy(() => {
-        const index = tf.tensor1d(order, 'int32');
-        return this.dataset.tensors.map((t) => tf.gather(t, index));
-      });
-    const owned = order !== null;
+    const source = this.dataset.tensors;
     const n = this.dataset.length;
     const steps = this.length;
     let step = 0;
     let open = false;
-    let finished = false;
     const close = () => {
       if (open) {
         engine.endScope();
@@ -136,10 +130,6 @@ export class DataLoader implements Iterable<tf.Tensor[]> {
     };
     const finish = (): IteratorResult<tf.Tensor[]> => {
       close();
-      if (owned && !finished) {
-        tf.dispose(source as tf.Tensor[]);
-      }
-      finished = true;
       step = steps;
       return { done: true, value: undefined };
     };
@@ -154,7 +144,17 @@ export class DataLoader implements Iterable<tf.Tensor[]> {
         step += 1;
         engine.startScope('DataLoader batch');
         open = true;
-        const batch = source.map((t) => tf.slice(t, start, size));
+        let batch: tf.Tensor[];
+        if (order === null) {
+          batch = source.map((t) => tf.slice(t, start, size));
+        } else {
+          // One gather per batch straight from the dataset: one copy of
+          // the batch, no shuffled copy of the whole dataset.
+          const index = tf.tensor1d(order.subarray(start, start + size),
+            'int32');
+          batch = source.map((t) => tf.gather(t, index));
+          index.dispose();
+        }
         return { done: false, value: batch };
       },
       return: () => finish(),
