@@ -56,6 +56,8 @@ export class AdamOptimizer implements StochasticOptimizer {
   t = 0;
   private readonly ms: tf.Variable[];
   private readonly vs: tf.Variable[];
+  /** b1, 1 - b1, b2, 1 - b2 and eps, uploaded once (not every step). */
+  private readonly k: tf.Scalar[];
 
   constructor(
     params: readonly tf.Tensor[],
@@ -67,6 +69,8 @@ export class AdamOptimizer implements StochasticOptimizer {
     this.learningRate = learningRateInit;
     this.ms = zeros(params);
     this.vs = zeros(params);
+    this.k = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon]
+      .map((c) => tf.scalar(c));
   }
 
   updates(grads: readonly tf.Tensor[]): tf.Tensor[] {
@@ -74,13 +78,15 @@ export class AdamOptimizer implements StochasticOptimizer {
     const { beta1: b1, beta2: b2 } = this;
     this.learningRate = (this.learningRateInit *
       Math.sqrt(1 - b2 ** this.t)) / (1 - b1 ** this.t);
+    const [kb1, kc1, kb2, kc2, eps] = this.k as [tf.Scalar, tf.Scalar,
+      tf.Scalar, tf.Scalar, tf.Scalar];
+    const rate = tf.scalar(-this.learningRate);
     return grads.map((g, i) => {
-      const m = tf.add(tf.mul(this.ms[i]!, b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(this.vs[i]!, b2), tf.mul(tf.square(g), 1 - b2));
+      const m = tf.add(tf.mul(this.ms[i]!, kb1), tf.mul(g, kc1));
+      const v = tf.add(tf.mul(this.vs[i]!, kb2), tf.mul(tf.square(g), kc2));
       this.ms[i]!.assign(m);
       this.vs[i]!.assign(v);
-      return tf.div(tf.mul(m, -this.learningRate),
-        tf.add(tf.sqrt(v), this.epsilon));
+      return tf.div(tf.mul(m, rate), tf.add(tf.sqrt(v), eps));
     });
   }
 
@@ -100,7 +106,7 @@ export class AdamOptimizer implements StochasticOptimizer {
   }
 
   dispose(): void {
-    tf.dispose([...this.ms, ...this.vs]);
+    tf.dispose([...this.ms, ...this.vs, ...this.k]);
   }
 }
 
@@ -126,7 +132,9 @@ export class SGDOptimizer implements StochasticOptimizer {
   }
 
   updates(grads: readonly tf.Tensor[]): tf.Tensor[] {
-    const { momentum, learningRate: lr } = this;
+    // One upload of each constant per step, shared by every parameter.
+    const lr = tf.scalar(this.learningRate);
+    const momentum = tf.scalar(this.momentum);
     return grads.map((g, i) => {
       const lrg = tf.mul(g, lr);
       const velocity = tf.sub(tf.mul(this.velocities[i]!, momentum), lrg);
