@@ -1,0 +1,146 @@
+/**
+ * The scikit-learn facade against the reference tfjs loop, alternating
+ * runs so that all see the same machine load, with medians of wall and
+ * CPU time (CPU time of this process).
+ *
+ *   node --import tsx scripts/bench/sklearn_vs_reference.ts [--rows 12000]
+ *     [--batches 32,200,10000] [--rounds 5]
+ *     [--subjects reference,reference+l2,sklearn]
+ *
+ * `reference+l2` is the reference loop made to do the work scikit-learn
+ * always does on top: the penalty 0.5 * alpha * sum(||W||^2) / batch
+ * (alpha 1e-4, coefs only) added to each batch's loss and differentiated
+ * by tfjs, as a careful tfjs user would write it (src/reference is not
+ * changed: its optimizer's `minimize` is wrapped). A subject
+ * `sklearn@/path/to/checkout` loads that checkout's facade, to compare
+ * before and after a change in one process.
+ */
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../../src/backend/select.js';
+import { sliceRows } from '../../src/data/matrix.js';
+import { mnistMatrix } from '../../src/data/mnist.js';
+import * as tf from '@tensorflow/tfjs';
+import { ReferenceDenseNetwork } from
+  '../../src/reference/dense_network.js';
+import { liveTensors, loadFacade, referenceSubject } from './subjects.js';
+import type { Subject } from './subjects.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '12000' },
+    batches: { type: 'string', default: '32,200,10000' },
+    rounds: { type: 'string', default: '5' },
+    subjects: { type: 'string', default: 'reference,reference+l2,sklearn' },
+  },
+});
+const rows = Number(args.rows);
+const batches = args.batches!.split(',').map(Number);
+const rounds = Number(args.rounds);
+
+await selectBackend('wasm');
+const { x, y } = mnistMatrix('train', { limit: rows });
+const data = { x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
+/** The reference loop plus scikit-learn's L2 penalty (alpha 1e-4). */
+const referenceL2: Subject = {
+  name: 'reference+l2',
+  async train(d, settings) {
+    const start = performance.now();
+    const net = new ReferenceDenseNetwork(d.x.cols, d.classes.length, {
+      hiddenLayerSizes: [128, 64],
+      learningRate: 0.001,
+      seed: settings.seed,
+    });
+    const alpha = 1e-4;
+    const opt = net.optimizer;
+    const minimize = opt.minimize.bind(opt);
+    opt.minimize = (f, returnCost, varList) => minimize(() => {
+      const n = Math.min(settings.batchSize, d.x.rows);
+      const squares = tf.addN(net.weights.map((w) => tf.sum(tf.square(w))));
+      return tf.add(f(), tf.mul(squares, (0.5 * alpha) / n)) as tf.Scalar;
+    }, returnCost, varList);
+    const fit = net.fit(d.x, d.y, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    net.dispose();
+    return {
+      seconds,
+      epochSeconds: fit.epochSeconds,
+      epochs: settings.epochs,
+      loss: fit.lossCurve.at(-1)!,
+    };
+  },
+};
+
+const subjects: Subject[] = [];
+for (const name of args.subjects!.split(',')) {
+  if (name === 'reference') {
+    subjects.push(referenceSubject);
+    continue;
+  }
+  if (name === 'reference+l2') {
+    subjects.push(referenceL2);
+    continue;
+  }
+  // `sklearn@/other/checkout`: the facade of another tree (a "before").
+  const [facade, tree] = name.split('@') as ['sklearn', string | undefined];
+  const load = tree === undefined ? loadFacade
+    : (await import(`${tree}/scripts/bench/subjects.ts`)).loadFacade as
+      typeof loadFacade;
+  const loaded = await load(facade);
+  if (tree !== undefined) {
+    loaded.name = name;
+  }
+  if ('unavailable' in loaded) {
+    throw new Error(`${name}: ${loaded.unavailable}`);
+  }
+  subjects.push(loaded);
+}
+
+// Warm-up: code loading, JIT, wasm heap growth.
+const warm = { ...data, x: sliceRows(x, 0, 1000), y: y.subarray(0, 1000) };
+for (const s of subjects) {
+  await s.train(warm, { batchSize: 100, epochs: 1, seed: 42 });
+}
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+for (const batch of batches) {
+  const wall = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order so neither subject always runs first.
+    const order = round % 2 === 0 ? subjects : [...subjects].reverse();
+    for (const s of order) {
+      const before = liveTensors();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await s.train(data, { batchSize: batch, epochs: 1, seed: 42 });
+      const t = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      const leaked = liveTensors() - before;
+      if (leaked !== 0) {
+        process.stderr.write(`${s.name} left ${leaked} tensors alive\n`);
+      }
+      wall.set(s.name, [...(wall.get(s.name) ?? []), t]);
+      cpu.set(s.name, [...(cpu.get(s.name) ?? []),
+        (c.user + c.system) / 1e6]);
+    }
+  }
+  const ref = subjects[0]!.name;
+  for (const s of subjects) {
+    const w = median(wall.get(s.name)!);
+    const c = median(cpu.get(s.name)!);
+    const rw = w / median(wall.get(ref)!);
+    const rc = c / median(cpu.get(ref)!);
+    console.log(`batch ${batch} ${s.name.padEnd(20)} wall ` +
+      `${w.toFixed(2)} s (x${rw.toFixed(3)})  cpu ${c.toFixed(2)} s ` +
+      `(x${rc.toFixed(3)})  runs ${wall.get(s.name)!
+        .map((v) => v.toFixed(2)).join(' ')}`);
+  }
+}
