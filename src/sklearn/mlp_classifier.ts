@@ -742,8 +742,11 @@ export class MLPClassifier implements MLPClassifierOptions {
         if (o.shuffle) {
           rs.shuffle(sampleIdx);
         }
-        const xEpoch = o.shuffle ? takeRows(xTrain, sampleIdx) : xTrain;
-        const yEpoch = o.shuffle ? takeRows(yTrainHot, sampleIdx) : yTrainHot;
+        // Each batch gathers its own rows (the same rows as a permuted
+        // copy of the epoch, without the epoch-sized copy).
+        const rowsOf = (m: Matrix, start: number, end: number) => o.shuffle
+          ? takeRows(m, sampleIdx.subarray(start, end))
+          : sliceRows(m, start, end);
         const started = Date.now();
         let aborted = false;
         // One pass over the epoch's batches, checked in `mode`.
@@ -756,8 +759,8 @@ export class MLPClassifier implements MLPClassifierOptions {
             const start = step * batchSize;
             const end = Math.min(start + batchSize, n);
             const applied = tf.tidy(() => {
-              const xs = sliceRows(xEpoch, start, end);
-              const ys = sliceRows(yEpoch, start, end);
+              const xs = rowsOf(xTrain, start, end);
+              const ys = rowsOf(yTrainHot, start, end);
               const xb = tf.tensor2d(xs.data, [xs.rows, xs.cols]);
               const yb = tf.tensor2d(ys.data, [ys.rows, ys.cols]);
               const { value, grads } = objectiveAndGrads(xb, yb, vars,
