@@ -180,6 +180,10 @@ async function train(
       let step = 0;
       for (const [xb, yb] of loader) {
         optimizer.zeroGrad();
+        // The tutorial's loss.item() each step. Kept: it lets a non-finite
+        // loss stop training before that step's update, and on wasm the
+        // read costs under 2 µs, less than the one add (5-12 µs) that
+        // summing the loss on the backend would take per step.
         const lossValue = item(backward(() => loss(model(xb!), yb!)));
         if (!Number.isFinite(lossValue)) {
           throw new DivergenceError(

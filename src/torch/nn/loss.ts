@@ -95,8 +95,10 @@ export class CrossEntropyLoss extends Loss {
     if (simple && this.ignoreIndex < 0) {
       // tfjs's fused softmax cross entropy uses the same smoothing rule
       // and a cheap gradient (softmax - target).
+      // No cast kernel for targets that are int32 already (the usual).
+      const index = target.dtype === 'int32' ? target : target.toInt();
       return tf.losses.softmaxCrossEntropy(
-        tf.oneHot(target.toInt(), c), input, undefined, eps);
+        tf.oneHot(index, c), input, undefined, eps);
     }
     const logp = tf.logSoftmax(input);
     const keep = tf.notEqual(target, this.ignoreIndex).toFloat();
