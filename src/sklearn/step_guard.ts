@@ -4,9 +4,8 @@ import { toVariable } from './network.js';
 /**
  * How each training step is checked for a non-finite loss or weight:
  * - `'sync'` reads two numbers per step (the loss and a sum of the new
- *   weights) and applies the step only when both are finite. Reads are
- *   nearly free on backends that run ops synchronously (wasm, cpu,
- *   tfjs-node), and this is the cheapest check there.
+ *   weights) and applies the step only when both are finite. The sum and
+ *   the read cost a few kernels per step; `'epoch'` replays with it.
  * - `'deferred'` never reads inside the epoch: a `tf.where` keeps the old
  *   weights from the first bad step on, and the epoch's end reads the
  *   verdict (for webgl and other asynchronous backends).
