@@ -151,18 +151,18 @@ describe('nn.Module', () => {
   });
 
   it('Linear gives the same output and gradients at every batch size', () => {
-    // Below 128 rows Linear computes (W·xᵀ)ᵀ, from 4096 rows x·(Wᵀ
-    // copy), else x·W with transposeB (each faster on wasm at its size).
-    // Integer data keeps every sum exact in float32, so all paths must
-    // equal the formulas y = x Wᵀ + b, dW = rᵀ x and db = Σ r for the
-    // loss Σ y·r, computed here by hand with tf ops.
+    // Below 128 rows Linear computes (W·xᵀ)ᵀ, else x·(Wᵀ copy) (each
+    // faster on wasm at its size than x·W with transposeB). Integer data
+    // keeps every sum exact in float32, so all paths must equal the
+    // formulas y = x Wᵀ + b, dW = rᵀ x and db = Σ r for the loss Σ y·r,
+    // computed here by hand with tf ops.
     const before = tf.memory().numTensors;
     const linear = new nn.Linear(3, 2);
     tf.tidy(() => {
       linear.weight.assign(tf.tensor2d([[1, -2, 3], [0, 2, -1]]));
       linear.bias!.assign(tf.tensor1d([0.5, -1]));
     });
-    for (const rows of [100, 200, 4100]) {
+    for (const rows of [1, 127, 128, 4100]) {
       const x = tf.tidy(() =>
         tf.range(0, rows * 3, 1).mod(7).sub(3).reshape([rows, 3]));
       const r = tf.tidy(() =>

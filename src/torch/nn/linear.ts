@@ -10,17 +10,17 @@ import { Parameter } from './parameter.js';
  * are the same; what changes is which operand the wasm backend's matrix
  * kernel (XNNPACK) repacks as its constant "weights" on every call, and so
  * the kernels tfjs derives for the gradient. Measured on wasm for a
- * 784->128 layer, forward plus weight gradient, fresh tensors each step:
+ * 784->128 layer, forward plus weight gradient, fresh tensors each step
+ * (best of 9), against `matMul(x, W, transposeB)` (the weight gradient
+ * then dyᵀ·x):
  * - below `TRANSPOSED_OUTPUT_ROWS`, y = (W·xᵀ)ᵀ packs the batch rather
- *   than W: 0.65 ms against 1.05 ms at 32 rows, 1.85 against 2.44 at 100;
+ *   than W: 0.65 ms against 1.05 ms at 32 rows, 1.85 against 2.44 at 100,
  *   even at 128 rows, slower from 200;
- * - from `TRANSPOSED_WEIGHT_ROWS`, y = x·(Wᵀ copy) makes the weight
- *   gradient (xᵀ·dy)ᵀ instead of dyᵀ·x: 85 ms against 127 ms at 10000
- *   rows, crossing between 3000 and 5000;
- * - between them, `matMul(x, W, transposeB)`.
+ * - from there, y = x·(Wᵀ copy), whose weight gradient is (xᵀ·dy)ᵀ and
+ *   packs dy rather than x: 3.27 ms against 3.57 at 200 rows, 15.2
+ *   against 16.6 at 1000, 85 against 127 at 10000.
  */
 const TRANSPOSED_OUTPUT_ROWS = 128;
-const TRANSPOSED_WEIGHT_ROWS = 4096;
 
 /**
  * A fully connected layer, y = x Wᵀ + b, after `torch.nn.Linear`.
@@ -88,9 +88,7 @@ export class Linear extends Module {
       const rows = x2.shape[0]!;
       const y = rows < TRANSPOSED_OUTPUT_ROWS
         ? tf.transpose(tf.matMul(this.weight, x2 as tf.Tensor2D, false, true))
-        : rows >= TRANSPOSED_WEIGHT_ROWS
-          ? tf.matMul(x2 as tf.Tensor2D, tf.transpose(this.weight))
-          : tf.matMul(x2 as tf.Tensor2D, this.weight, false, true);
+        : tf.matMul(x2 as tf.Tensor2D, tf.transpose(this.weight));
       const out = this.bias === null ? y : tf.add(y, this.bias);
       return x.rank === 1 ? out.reshape([this.outFeatures]) : out;
     });
