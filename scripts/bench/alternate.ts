@@ -1,19 +1,28 @@
 /**
- * The Keras facade against the reference tfjs loop, alternating runs so
- * that both see the same machine load, with medians of wall and CPU time
- * (CPU time of this process, less sensitive to other engineers' jobs on a
- * shared machine than wall time).
+ * Facades against the reference tfjs loop, alternating runs so that all
+ * see the same machine load, with medians of wall and CPU time (CPU time
+ * of this process, less sensitive than wall time to other jobs on a
+ * shared machine).
  *
- *   node --import tsx scripts/bench/keras_vs_reference.ts [--rows 12000]
- *     [--batches 32,200] [--rounds 5] [--subjects reference,keras]
+ *   node --import tsx scripts/bench/alternate.ts [--rows 12000]
+ *     [--batches 32,200] [--rounds 5]
+ *     [--subjects reference,reference+l2,sklearn,keras,torch]
  *
- * A subject `keras@/path/to/checkout` loads that checkout's facade, to
- * compare before and after a change in one process.
+ * `reference+l2` is the reference loop made to do the work scikit-learn
+ * always does on top: the penalty 0.5 * alpha * sum(||W||^2) / batch
+ * (alpha 1e-4, coefs only) added to each batch's loss and differentiated
+ * by tfjs, as a careful tfjs user would write it (src/reference is not
+ * changed: its optimizer's `minimize` is wrapped). A subject
+ * `<facade>@/path/to/checkout` loads that checkout's facade, to compare
+ * before and after a change in one process.
  */
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.js';
 import { sliceRows } from '../../src/data/matrix.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
+import * as tf from '@tensorflow/tfjs';
+import { ReferenceDenseNetwork } from
+  '../../src/reference/dense_network.js';
 import { liveTensors, loadFacade, referenceSubject } from './subjects.js';
 import type { Subject } from './subjects.js';
 
@@ -32,14 +41,53 @@ const rounds = Number(args.rounds);
 await selectBackend('wasm');
 const { x, y } = mnistMatrix('train', { limit: rows });
 const data = { x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
+/** The reference loop plus scikit-learn's L2 penalty (alpha 1e-4). */
+const referenceL2: Subject = {
+  name: 'reference+l2',
+  async train(d, settings) {
+    const start = performance.now();
+    const net = new ReferenceDenseNetwork(d.x.cols, d.classes.length, {
+      hiddenLayerSizes: [128, 64],
+      learningRate: 0.001,
+      seed: settings.seed,
+    });
+    const alpha = 1e-4;
+    const opt = net.optimizer;
+    const minimize = opt.minimize.bind(opt);
+    opt.minimize = (f, returnCost, varList) => minimize(() => {
+      const n = Math.min(settings.batchSize, d.x.rows);
+      const squares = tf.addN(net.weights.map((w) => tf.sum(tf.square(w))));
+      return tf.add(f(), tf.mul(squares, (0.5 * alpha) / n)) as tf.Scalar;
+    }, returnCost, varList);
+    const fit = net.fit(d.x, d.y, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    net.dispose();
+    return {
+      seconds,
+      epochSeconds: fit.epochSeconds,
+      epochs: settings.epochs,
+      loss: fit.lossCurve.at(-1)!,
+    };
+  },
+};
+
 const subjects: Subject[] = [];
 for (const name of args.subjects!.split(',')) {
   if (name === 'reference') {
     subjects.push(referenceSubject);
     continue;
   }
+  if (name === 'reference+l2') {
+    subjects.push(referenceL2);
+    continue;
+  }
   // `keras@/other/checkout`: the facade of another tree (a "before").
-  const [facade, tree] = name.split('@') as ['keras', string | undefined];
+  const [facade, tree] = name.split('@') as [
+    Parameters<typeof loadFacade>[0], string | undefined,
+  ];
   const load = tree === undefined ? loadFacade
     : (await import(`${tree}/scripts/bench/subjects.ts`)).loadFacade as
       typeof loadFacade;
