@@ -6,13 +6,16 @@
  *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
  *     [--subjects reference,sklearn,keras,torch] [--peers] [--start]
  *     [--no-csv] [--no-fast-paths] [--backend wasm] [--json file]
- *     [--seed 42]
+ *     [--seed 42] [--rounds 1]
  *
  * --subjects   which of the reference loop and the facades to train
  * --peers      also run scripts/peers/*.py with /usr/bin/python3
  *              (scikit-learn, PyTorch with 2 threads, pandas.read_csv)
  * --start      also run the default `npm start` and report its peak memory
  * --no-fast-paths  measure the unpatched wasm kernels (the "before")
+ * --rounds N   train every subject N times per batch size, alternating
+ *              their order, and report the median run (single runs swing
+ *              10-40 % on a shared machine)
  *
  * Epoch time = wall time of one training run (model set-up and data
  * upload included) divided by the epochs it ran. Progress goes to stderr;
@@ -57,6 +60,8 @@ interface TrainingRow {
   seconds?: number;
   secondsPerEpoch?: number;
   epochSeconds?: number[];
+  /** Epoch time of every round, when `--rounds` > 1. */
+  runSeconds?: number[];
   epochs?: number;
   loss?: number;
   /** Tensors left alive by the run (a leak when above 0). */
@@ -77,6 +82,7 @@ const { values: args } = parseArgs({
     backend: { type: 'string' },
     json: { type: 'string' },
     seed: { type: 'string', default: '42' },
+    rounds: { type: 'string', default: '1' },
   },
   strict: true,
 });
@@ -86,6 +92,7 @@ const [epochs] = positiveInts(args.epochs!, '--epochs');
 const rows = args.rows === undefined
   ? undefined : positiveInts(args.rows, '--rows')[0];
 const seed = Number(args.seed);
+const [rounds] = positiveInts(args.rounds!, '--rounds');
 const wanted = args.subjects!.split(',').map((s) => s.trim());
 for (const name of wanted) {
   if (name !== 'reference' && !(FACADE_NAMES as string[]).includes(name)) {
@@ -132,13 +139,24 @@ for (const subject of subjects) {
 
 const training: TrainingRow[] = [];
 for (const batch of batches) {
+  const runs = new Map<string, TrainingRow[]>();
+  for (let round = 0; round < rounds!; round++) {
+    // Alternate the order so no subject always runs first.
+    const order = round % 2 === 0 ? subjects : [...subjects].reverse();
+    for (const subject of order) {
+      if (!('unavailable' in subject)) {
+        runs.set(subject.name, [...(runs.get(subject.name) ?? []),
+          await measure(subject, batch)]);
+      }
+    }
+  }
   for (const subject of subjects) {
     if ('unavailable' in subject) {
       training.push({ subject: subject.name, batch,
         status: 'not available', reason: subject.unavailable });
       continue;
     }
-    training.push(await measure(subject, batch));
+    training.push(medianRun(runs.get(subject.name)!));
   }
 }
 
@@ -187,6 +205,24 @@ process.stdout.write(`${render()}\n`);
 if (args.json !== undefined) {
   fs.writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   progress(`wrote ${args.json}`);
+}
+
+/**
+ * The run with the median epoch time (the lower middle one for an even
+ * count), with every run's epoch time kept in `runSeconds`; a failed run
+ * is reported as the failure.
+ */
+function medianRun(all: TrainingRow[]): TrainingRow {
+  const failed = all.find((r) => r.status !== 'ok');
+  if (failed !== undefined) {
+    return failed;
+  }
+  const sorted = [...all].sort(
+    (a, b) => a.secondsPerEpoch! - b.secondsPerEpoch!);
+  return {
+    ...sorted[(sorted.length - 1) >> 1]!,
+    runSeconds: all.map((r) => r.secondsPerEpoch!),
+  };
 }
 
 async function measure(subject: Subject, batch: number):
