@@ -9,6 +9,7 @@ import {
   parseRows,
   type RowSpec,
 } from './csv_rows.js';
+import { scanRows } from './csv_scan.js';
 
 /** Files smaller than this are parsed on the calling thread. */
 const MIN_PARALLEL_BYTES = 8 << 20;
@@ -19,7 +20,10 @@ export function defaultWorkers(): number {
 }
 
 /**
- * `parseRows` over `workers` threads: the body is cut at line ends into
+ * The rows of `body`. A plain numeric body is read by `scanRows` on this
+ * thread, which is faster than csv-parse on any number of threads. Any
+ * other body (or every body, when `spec.engine` is `'csv-parse'`) is read
+ * by `parseRows` over `workers` threads: the body is cut at line ends into
  * equal stretches, each parsed through csv-parse in its own thread (the
  * first on this one), and the results joined in file order. The first
  * error in file order is the one thrown.
@@ -36,6 +40,12 @@ export async function parseRowsParallel(
   workers = defaultWorkers(),
   minBytes = MIN_PARALLEL_BYTES,
 ): Promise<ParsedRows & { inThreads?: number }> {
+  if (spec.engine !== 'csv-parse') {
+    const fast = scanRows(body, firstLine, spec);
+    if (fast !== undefined) {
+      return fast;
+    }
+  }
   if (
     workers <= 1 ||
     body.length < minBytes ||

@@ -16,6 +16,11 @@ export interface RowSpec {
   labelColumn: number;
   /** Every feature is divided by it; 1 leaves values as they are. */
   scale: number;
+  /**
+   * `'csv-parse'` reads every body through csv-parse; `'auto'` (the
+   * default) first tries the fast scanner of csv_scan.ts.
+   */
+  engine?: 'auto' | 'csv-parse';
 }
 
 /** Rows read from one stretch of a CSV file. */
