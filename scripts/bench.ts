@@ -39,7 +39,7 @@ import { timeCsvLoad } from './bench/csv_load.js';
 import type { CsvTiming } from './bench/csv_load.js';
 import { maxRssMb, measureStart } from './bench/memory.js';
 import type { StartMemory } from './bench/memory.js';
-import { pandasReadCsv, runPeer } from './bench/peers.js';
+import { runPeer } from './bench/peers.js';
 import type { PeerResult } from './bench/peers.js';
 import {
   FACADE_NAMES,
@@ -173,7 +173,7 @@ if (args.peers) {
 let csv: CsvTiming | undefined;
 if (!args['no-csv']) {
   progress('CSV load (writing MNIST as CSV first)...');
-  csv = await timeCsvLoad(args.peers ? pandasReadCsv : undefined);
+  csv = await timeCsvLoad(args.peers);
 }
 
 const benchMaxRssMb = maxRssMb();
@@ -323,6 +323,8 @@ function render(): string {
     out.push(formatTable(['load', 'seconds'], [
       ['first (parse + write cache)', seconds(csv.coldSeconds)],
       ['second (cache)', seconds(csv.cachedSeconds)],
+      ["csv-parse alone (engine 'csv-parse', no cache)",
+        seconds(csv.csvParseSeconds)],
       ...(args.peers ? [['pandas.read_csv (peer)',
         csv.pandasSeconds === undefined
           ? `- (${csv.pandasReason})` : seconds(csv.pandasSeconds)]] : []),
