@@ -6,7 +6,7 @@
  *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
  *     [--subjects reference,sklearn,keras,torch] [--peers] [--start]
  *     [--no-csv] [--no-fast-paths] [--backend wasm] [--json file]
- *     [--seed 42] [--rounds 1]
+ *     [--seed 42] [--rounds 3]
  *
  * --subjects   which of the reference loop and the facades to train
  * --peers      also run scripts/peers/*.py with /usr/bin/python3
@@ -15,7 +15,7 @@
  * --no-fast-paths  measure the unpatched wasm kernels (the "before")
  * --rounds N   train every subject N times per batch size, alternating
  *              their order, and report the median run (single runs swing
- *              10-40 % on a shared machine)
+ *              10-40 % on a shared machine; default 3)
  *
  * Epoch time = wall time of one training run (model set-up and data
  * upload included) divided by the epochs it ran. Progress goes to stderr;
@@ -82,7 +82,7 @@ const { values: args } = parseArgs({
     backend: { type: 'string' },
     json: { type: 'string' },
     seed: { type: 'string', default: '42' },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
   },
   strict: true,
 });
