@@ -24,6 +24,8 @@ export interface PeerResult {
   epochSeconds?: number[];
   epochs?: number;
   loss?: number;
+  /** Epoch time of every run, when the benchmark ran several. */
+  runSeconds?: number[];
 }
 
 const SCRIPTS = {
