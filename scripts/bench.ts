@@ -4,11 +4,13 @@
  * and optionally the same work in scikit-learn and PyTorch.
  *
  *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
- *     [--subjects reference,sklearn,keras,torch] [--peers] [--start]
+ *     [--subjects reference,reference+l2,sklearn,keras,torch] [--peers] [--start]
  *     [--no-csv] [--no-fast-paths] [--backend wasm] [--json file]
  *     [--seed 42] [--rounds 3]
  *
- * --subjects   which of the reference loop and the facades to train
+ * --subjects   which of the plain tfjs loops (reference; reference+l2,
+ *              the same with scikit-learn's L2 term, the sklearn
+ *              facade's baseline) and the facades to train
  * --peers      also run scripts/peers/*.py with /usr/bin/python3
  *              (scikit-learn, PyTorch with 2 threads, pandas.read_csv)
  * --start      also run the default `npm start` and report its peak memory
@@ -45,10 +47,14 @@ import {
   FACADE_NAMES,
   liveTensors,
   loadFacade,
+  referenceL2Subject,
   referenceSubject,
 } from './bench/subjects.js';
 import type { Loaded, Subject } from './bench/subjects.js';
 import { formatTable, ratio, seconds } from './bench/table.js';
+
+/** The plain tfjs subjects the facades are measured against. */
+const REFERENCES = ['reference', 'reference+l2'] as const;
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,7 +80,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '1' },
     rows: { type: 'string' },
     subjects: { type: 'string',
-      default: ['reference', ...FACADE_NAMES].join(',') },
+      default: [...REFERENCES, ...FACADE_NAMES].join(',') },
     peers: { type: 'boolean', default: false },
     start: { type: 'boolean', default: false },
     'no-csv': { type: 'boolean', default: false },
@@ -95,9 +101,10 @@ const seed = Number(args.seed);
 const [rounds] = positiveInts(args.rounds!, '--rounds');
 const wanted = args.subjects!.split(',').map((s) => s.trim());
 for (const name of wanted) {
-  if (name !== 'reference' && !(FACADE_NAMES as string[]).includes(name)) {
-    fail(`--subjects: unknown subject '${name}'; known: reference, ` +
-      FACADE_NAMES.join(', '));
+  if (!(REFERENCES as readonly string[]).includes(name) &&
+    !(FACADE_NAMES as string[]).includes(name)) {
+    fail(`--subjects: unknown subject '${name}'; known: ` +
+      [...REFERENCES, ...FACADE_NAMES].join(', '));
   }
 }
 
@@ -130,6 +137,8 @@ const subjects: Loaded[] = [];
 for (const name of wanted) {
   subjects.push(name === 'reference'
     ? referenceSubject
+    : name === 'reference+l2'
+    ? referenceL2Subject
     : await loadFacade(name as (typeof FACADE_NAMES)[number]));
 }
 
@@ -304,12 +313,21 @@ function render(): string {
   }
   out.push(formatTable(['subject', ...batchHeads], timeRows));
 
-  const ref = (b: number) => find('reference', b)?.secondsPerEpoch;
-  const facades = names.filter((n) => n !== 'reference');
-  if (facades.length > 0 && names.includes('reference')) {
-    out.push('', 'Ratio to the reference tfjs loop (target: at most 1.05x)');
+  // Each facade against the same model in plain tfjs: the sklearn facade
+  // against the reference with scikit-learn's L2 term, when it ran.
+  const baseline = (n: string) =>
+    n === 'sklearn' && names.includes('reference+l2')
+      ? 'reference+l2' : 'reference';
+  const facades = names.filter((n) =>
+    !(REFERENCES as readonly string[]).includes(n) &&
+    names.includes(baseline(n)));
+  if (facades.length > 0) {
+    out.push('', 'Ratio to the same model in plain tfjs (target: at most ' +
+      '1.05x)');
     out.push(formatTable(['subject', ...batchHeads], facades.map((n) =>
-      [n, ...batches.map((b) => ratio(find(n, b)?.secondsPerEpoch, ref(b)))],
+      [`${n} / ${baseline(n)}`, ...batches.map((b) =>
+        ratio(find(n, b)?.secondsPerEpoch,
+          find(baseline(n), b)?.secondsPerEpoch))],
     )));
   }
   if (peers.length > 0) {

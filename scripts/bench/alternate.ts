@@ -8,11 +8,8 @@
  *     [--batches 32,200] [--rounds 5]
  *     [--subjects reference,reference+l2,sklearn,keras,torch]
  *
- * `reference+l2` is the reference loop made to do the work scikit-learn
- * always does on top: the penalty 0.5 * alpha * sum(||W||^2) / batch
- * (alpha 1e-4, coefs only) added to each batch's loss and differentiated
- * by tfjs, as a careful tfjs user would write it (src/reference is not
- * changed: its optimizer's `minimize` is wrapped). A subject
+ * `reference+l2` is the reference loop with scikit-learn's L2 penalty
+ * (see subjects.ts). A subject
  * `<facade>@/path/to/checkout` loads that checkout's facade, to compare
  * before and after a change in one process.
  */
@@ -20,10 +17,12 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.js';
 import { sliceRows } from '../../src/data/matrix.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
-import * as tf from '@tensorflow/tfjs';
-import { ReferenceDenseNetwork } from
-  '../../src/reference/dense_network.js';
-import { liveTensors, loadFacade, referenceSubject } from './subjects.js';
+import {
+  liveTensors,
+  loadFacade,
+  referenceL2Subject,
+  referenceSubject,
+} from './subjects.js';
 import type { Subject } from './subjects.js';
 
 const { values: args } = parseArgs({
@@ -41,39 +40,6 @@ const rounds = Number(args.rounds);
 await selectBackend('wasm');
 const { x, y } = mnistMatrix('train', { limit: rows });
 const data = { x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
-/** The reference loop plus scikit-learn's L2 penalty (alpha 1e-4). */
-const referenceL2: Subject = {
-  name: 'reference+l2',
-  async train(d, settings) {
-    const start = performance.now();
-    const net = new ReferenceDenseNetwork(d.x.cols, d.classes.length, {
-      hiddenLayerSizes: [128, 64],
-      learningRate: 0.001,
-      seed: settings.seed,
-    });
-    const alpha = 1e-4;
-    const opt = net.optimizer;
-    const minimize = opt.minimize.bind(opt);
-    opt.minimize = (f, returnCost, varList) => minimize(() => {
-      const n = Math.min(settings.batchSize, d.x.rows);
-      const squares = tf.addN(net.weights.map((w) => tf.sum(tf.square(w))));
-      return tf.add(f(), tf.mul(squares, (0.5 * alpha) / n)) as tf.Scalar;
-    }, returnCost, varList);
-    const fit = net.fit(d.x, d.y, {
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-    });
-    const seconds = (performance.now() - start) / 1000;
-    net.dispose();
-    return {
-      seconds,
-      epochSeconds: fit.epochSeconds,
-      epochs: settings.epochs,
-      loss: fit.lossCurve.at(-1)!,
-    };
-  },
-};
-
 const subjects: Subject[] = [];
 for (const name of args.subjects!.split(',')) {
   if (name === 'reference') {
@@ -81,7 +47,7 @@ for (const name of args.subjects!.split(',')) {
     continue;
   }
   if (name === 'reference+l2') {
-    subjects.push(referenceL2);
+    subjects.push(referenceL2Subject);
     continue;
   }
   // `keras@/other/checkout`: the facade of another tree (a "before").
