@@ -4,9 +4,9 @@
  * and optionally the same work in scikit-learn and PyTorch.
  *
  *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
- *     [--subjects reference,reference+l2,sklearn,keras,torch] [--peers] [--start]
- *     [--no-csv] [--no-fast-paths] [--backend wasm] [--json file]
- *     [--seed 42] [--rounds 3]
+ *     [--subjects reference,reference+l2,sklearn,keras,torch] [--peers]
+ *     [--start] [--no-csv] [--no-fast-paths] [--backend wasm]
+ *     [--json file] [--seed 42] [--rounds 3]
  *
  * --subjects   which of the plain tfjs loops (reference; reference+l2,
  *              the same with scikit-learn's L2 term, the sklearn
