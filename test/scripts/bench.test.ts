@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The benchmark on a few hundred rows: it must run every subject, leave
+// no tensor alive, and write JSON that agrees with its tables. No time is
+// asserted (speed targets are read off the benchmark itself).
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
+  '../..');
+const run = promisify(execFile);
+
+interface Row {
+  subject: string;
+  batch: number;
+  status: string;
+  secondsPerEpoch?: number;
+  runSeconds?: number[];
+  leakedTensors?: number;
+}
+
+let folder: string;
+let stdout: string;
+let json: { backend: string; training: Row[]; csv?: unknown };
+
+beforeAll(async () => {
+  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'trio-bench-test-'));
+  const out = path.join(folder, 'bench.json');
+  ({ stdout } = await run(process.execPath, [
+    '--import', 'tsx', path.join(ROOT, 'scripts/bench.ts'),
+    '--rows', '300', '--batches', '64,300', '--rounds', '2', '--no-csv',
+    '--backend', 'wasm', '--json', out,
+  ], { cwd: ROOT, maxBuffer: 1 << 22 }));
+  json = JSON.parse(fs.readFileSync(out, 'utf8'));
+}, 300_000);
+
+afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+describe('npm run bench', () => {
+  const subjects = ['reference', 'reference+l2', 'sklearn', 'keras',
+    'torch'];
+
+  it('trains every subject at every batch size, twice', () => {
+    expect(json.backend).toBe('wasm');
+    expect(json.training.map((r) => `${r.subject}@${r.batch}`).sort())
+      .toEqual(subjects.flatMap((s) => [`${s}@64`, `${s}@300`]).sort());
+    for (const row of json.training) {
+      expect([row.subject, row.status]).toEqual([row.subject, 'ok']);
+      expect(row.runSeconds).toHaveLength(2);
+    }
+  });
+
+  it('reports the median run and leaks no tensor', () => {
+    for (const row of json.training) {
+      // With two runs the median is the faster one.
+      expect(row.secondsPerEpoch).toBe(Math.min(...row.runSeconds!));
+      expect([row.subject, row.leakedTensors]).toEqual([row.subject, 0]);
+    }
+  });
+
+  it('prints each facade against its own plain-tfjs baseline', () => {
+    const epoch = (s: string, b: number) => json.training
+      .find((r) => r.subject === s && r.batch === b)!.secondsPerEpoch!;
+    const lines = stdout.split('\n');
+    const row = (label: string) => lines.find((l) => l.startsWith(label))!
+      .trim().split(/\s+/).slice(-2);
+    const want = (facade: string, base: string) =>
+      [64, 300].map((b) => `${(epoch(facade, b) / epoch(base, b))
+        .toFixed(2)}x`);
+    expect(row('sklearn / reference+l2'))
+      .toEqual(want('sklearn', 'reference+l2'));
+    expect(row('keras / reference')).toEqual(want('keras', 'reference'));
+    expect(row('torch / reference')).toEqual(want('torch', 'reference'));
+    expect(stdout).toContain('skipped (--no-csv)');
+  });
+});
