@@ -253,6 +253,28 @@ describe('each facade\'s own loader on a model trio compare saved', () => {
     model.dispose();
   });
 
+  // Non-regression: a torch model (its output is logits) loaded with
+  // keras.models.loadModel and saved again was marked as giving
+  // probabilities, so `trio predict --proba` printed raw logits.
+  it('keras: load then save of a torch model keeps its output logits',
+    async () => {
+      const m = saved('torch');
+      const folder = path.join(tmp, 'torch via keras');
+      const model = await keras.models.loadModel(m.savedTo!);
+      await model.save(folder);
+      model.dispose();
+      const after = readModelMetadata(folder)['trio'] as
+        Record<string, unknown>;
+      expect(after['output']).toBe('logits');
+      const sink = new Sink();
+      await runPredict({ model: folder, csv: testCsv, proba: true }, sink);
+      const seen = recorded.get(m.name)!;
+      expect(readPredictions(sink.text).labels).toEqual(
+        Array.from(seen.indices, (i) => SORTED[i]));
+      expect(worstDifference(readPredictions(sink.text).proba, seen.proba))
+        .toBeLessThan(1e-5);
+    });
+
   it('torch.loadLayersStateDict gives the config\'s layer keys',
     async () => {
       const m = saved('torch');

@@ -12,6 +12,17 @@ export class WrappedLayer extends Layer {
     this.attach(tfLayer);
   }
 
+  /**
+   * The tfjs layer's own activation (`'linear'` for a Dense layer of a
+   * torch model, whose output is logits), or undefined for a layer that
+   * has none; `save` reads it to mark the model's output kind.
+   */
+  get activation(): string | undefined {
+    const config = this.tf.getConfig() as { activation?: unknown };
+    return typeof config.activation === 'string'
+      ? config.activation : undefined;
+  }
+
   protected createTfLayer(): tf.layers.Layer {
     return this.tf;
   }
