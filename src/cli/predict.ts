@@ -3,15 +3,11 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Argv, CommandModule } from 'yargs';
 import { selectBackend } from '../backend/select.js';
-import {
-  checkColumns as checkTrainingColumns,
-  detectDelimiter,
-  loadCsv,
-} from '../data/csv.js';
+import { detectDelimiter, loadCsv, loadFeatures } from '../data/csv.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import { cellProblem, csvError, isCellNumber } from '../data/csv_rows.js';
+import { csvError } from '../data/csv_rows.js';
 import type { Matrix } from '../data/matrix.js';
-import { DataError, TrioError } from '../errors.js';
+import { DataError } from '../errors.js';
 import { loadTrioModel } from '../io/model_file.js';
 import type { TrioModel } from '../io/model_file.js';
 
@@ -62,7 +58,7 @@ export async function readCsvForModel(
       ? !first.record.includes(String(label))
       : first.record.length === trio.nFeatures);
     if (unlabeled) {
-      return readUnlabeled(file, trio, header, first.delimiter);
+      return await readUnlabeled(file, trio, header, first.delimiter);
     }
     if (!header && first !== undefined) {
       // Without a header and without --label, a label column cannot be
@@ -132,88 +128,27 @@ function readFirstRecord(
   }
 }
 
-function readUnlabeled(
+async function readUnlabeled(
   file: string,
   trio: TrioModel,
   header: boolean,
   delimiter: string,
-): ModelCsv {
+): Promise<ModelCsv> {
   const n = trio.nFeatures;
   const names = trio.metadata.featureNames;
-  const text = fs.readFileSync(file);
-  const rows: Float32Array[] = [];
-  let columns: string[] | undefined = header
-    ? undefined
-    : Array.from({ length: n }, (_, j) => names?.[j] ?? String(j));
-
-  const onRecord = (record: string[], context: { lines: number }) => {
-    if (columns === undefined) {
-      columns = record;
-      checkColumns(file, record, names, n, trio.folder);
-      return null;
-    }
-    if (record.length !== columns.length) {
-      throw csvError(file, context.lines, undefined, undefined,
-        `the row has ${record.length} fields; the ` +
-        `${header ? 'header' : 'model'} has ${columns.length}` +
-        (record.length > columns.length ? '' : ' (a ragged row)'));
-    }
-    const row = new Float32Array(n);
-    for (let j = 0; j < n; j++) {
-      const cell = record[j]!;
-      const value = +cell;
-      if (!isCellNumber(cell, value)) {
-        throw csvError(file, context.lines, j, columns, cellProblem(cell));
-      }
-      row[j] = value;
-    }
-    rows.push(row);
-    return null;
-  };
-
-  try {
-    parse(text, {
-      bom: true,
-      delimiter,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      on_record: onRecord,
-    });
-  } catch (error) {
-    if (error instanceof TrioError) {
-      throw error;
-    }
-    const e = error as { lines?: number; message?: string };
-    throw csvError(file, e.lines, undefined, undefined,
-      `malformed CSV: ${e.message ?? String(error)}`);
+  // Without a header the columns have no names to compare; the count is
+  // checked below.
+  const data = await loadFeatures(file, {
+    header,
+    delimiter,
+    ...(names === undefined || !header ? {} : { expectColumns: names }),
+  });
+  if (data.x.cols !== n) {
+    throw csvError(file, header ? 1 : undefined, undefined, undefined,
+      `the file has ${data.x.cols} ${header ? 'columns' : 'fields per row'}` +
+      `, but the model at ${trio.folder} takes ${n} features`);
   }
-  if (rows.length === 0) {
-    throw csvError(file, undefined, undefined, undefined,
-      'the file holds no data rows');
-  }
-  if (!header && columns!.length !== n) {
-    throw new DataError(`${file}: rows have ${columns!.length} fields, ` +
-      `but the model takes ${n} features.`, file);
-  }
-  const data = new Float32Array(rows.length * n);
-  rows.forEach((r, i) => data.set(r, i * n));
-  return { file, x: { data, rows: rows.length, cols: n } };
-}
-
-function checkColumns(
-  file: string,
-  columns: string[],
-  names: string[] | undefined,
-  n: number,
-  folder: string,
-): void {
-  if (names !== undefined) {
-    checkTrainingColumns(file, columns, names);
-  } else if (columns.length !== n) {
-    throw csvError(file, 1, undefined, undefined,
-      `the file has ${columns.length} columns, but the model at ` +
-      `${folder} takes ${n} features`);
-  }
+  return { file, x: data.x, lines: data.lines };
 }
 
 /** Formats a probability with 7 significant digits, shortest form. */

@@ -133,6 +133,9 @@ const KNOWN_OPTIONS = [
   'engine',
 ];
 const ENGINES = ['auto', 'csv-parse'] as const;
+/** `loadFeatures` reads no label and keeps no cache. */
+const FEATURE_OPTIONS = KNOWN_OPTIONS.filter((k) =>
+  k !== 'label' && k !== 'cache');
 const OWNER = 'loadCsv';
 const BOM = [0xef, 0xbb, 0xbf];
 
@@ -194,17 +197,7 @@ export async function loadCsv(
     stats = await waitOutRacyWindow(file, stats);
   }
 
-  const before = stampOf(stats);
-  const buffer = await readSource(file);
-  const table = await parseTable(file, buffer, settings);
-  const after = stampOf(await statSource(file));
-  if (!sameStamp(before, after)) {
-    throw new DataError(
-      `${file}: the file changed while it was being read; read it again ` +
-        'once whatever writes it has finished.',
-      file,
-    );
-  }
+  const { table, after } = await readTable(file, stats, settings);
 
   let status: Dataset['cache'] = cache === undefined ? 'off' : 'skipped';
   if (cacheFile !== undefined && !isRacy(after)) {
@@ -226,6 +219,55 @@ export async function loadCsv(
     }
   }
   return { ...table, file, cache: status };
+}
+
+/** A CSV file of features only, as `loadFeatures` reads it. */
+export type FeatureTable = Pick<Dataset,
+  'x' | 'lines' | 'featureNames' | 'file' | 'rows'>;
+
+/** Options of `loadFeatures`: those of `loadCsv` but label and cache. */
+export type FeatureCsvOptions = Omit<CsvOptions, 'label' | 'cache'>;
+
+/**
+ * Reads a CSV file whose every column is a feature (new data to predict),
+ * with the checks and messages of `loadCsv`: every column must hold
+ * numbers, and `expectColumns` names the columns the file must have.
+ * Such files are not cached.
+ */
+export async function loadFeatures(
+  file: string,
+  options: FeatureCsvOptions = {},
+): Promise<FeatureTable> {
+  const settings = checkOptions(options, 'loadFeatures');
+  const { table } = await readTable(file, await statSource(file),
+    settings);
+  return {
+    x: table.x,
+    lines: table.lines,
+    featureNames: table.featureNames,
+    file,
+    rows: table.rows,
+  };
+}
+
+/** Parses `file`, refusing it if it changed while it was read. */
+async function readTable(
+  file: string,
+  stats: fs.BigIntStats,
+  settings: Settings,
+): Promise<{ table: Table; after: SourceStamp }> {
+  const before = stampOf(stats);
+  const buffer = await readSource(file);
+  const table = await parseTable(file, buffer, settings);
+  const after = stampOf(await statSource(file));
+  if (!sameStamp(before, after)) {
+    throw new DataError(
+      `${file}: the file changed while it was being read; read it again ` +
+        'once whatever writes it has finished.',
+      file,
+    );
+  }
+  return { table, after };
 }
 
 /**
@@ -257,7 +299,8 @@ export function checkTrainingLabels(
 }
 
 interface Settings {
-  label: string | number;
+  /** null: the file has no label column (`loadFeatures`). */
+  label: string | number | null;
   header: boolean;
   delimiter: string | undefined;
   scale: number;
@@ -267,14 +310,17 @@ interface Settings {
   engine: 'auto' | 'csv-parse';
 }
 
-function checkOptions(options: CsvOptions): Settings {
-  checkKnownKeys(options as Record<string, unknown>, KNOWN_OPTIONS, OWNER);
+function checkOptions(options: CsvOptions, owner = OWNER): Settings {
+  const labelled = owner === OWNER;
+  checkKnownKeys(options as Record<string, unknown>, labelled
+    ? KNOWN_OPTIONS : FEATURE_OPTIONS, owner);
   const header = options.header ?? true;
   if (typeof header !== 'boolean') {
-    throw optionError('header', OWNER, 'true or false', header);
+    throw optionError('header', owner, 'true or false', header);
   }
-  const label = options.label ?? (header ? 'label' : 0);
+  const label = labelled ? options.label ?? (header ? 'label' : 0) : null;
   if (
+    label !== null &&
     !(typeof label === 'string' && label !== '') &&
     !Number.isInteger(label)
   ) {
@@ -282,7 +328,7 @@ function checkOptions(options: CsvOptions): Settings {
     // range they allow.
     throw optionError(
       'label',
-      OWNER,
+      owner,
       'a column name or a 0-based column index',
       label,
     );
@@ -298,14 +344,14 @@ function checkOptions(options: CsvOptions): Settings {
   ) {
     throw optionError(
       'delimiter',
-      OWNER,
+      owner,
       'one character other than a quote or a line end',
       delimiter,
     );
   }
   const scale = options.scale ?? 1;
   if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) {
-    throw optionError('scale', OWNER, 'a positive finite number', scale);
+    throw optionError('scale', owner, 'a positive finite number', scale);
   }
   const expectColumns = options.expectColumns;
   if (
@@ -315,7 +361,7 @@ function checkOptions(options: CsvOptions): Settings {
   ) {
     throw optionError(
       'expectColumns',
-      OWNER,
+      owner,
       'an array of column names',
       expectColumns,
     );
@@ -323,16 +369,16 @@ function checkOptions(options: CsvOptions): Settings {
   const cache = options.cache ?? true;
   if (typeof cache !== 'boolean' && (typeof cache !== 'object' ||
     cache === null)) {
-    throw optionError('cache', OWNER, 'true, false or {dir, minBytes}',
+    throw optionError('cache', owner, 'true, false or {dir, minBytes}',
       cache);
   }
   const workers = options.workers;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-    throw optionError('workers', OWNER, 'a positive integer', workers);
+    throw optionError('workers', owner, 'a positive integer', workers);
   }
   const engine = options.engine ?? 'auto';
   if (!(ENGINES as readonly unknown[]).includes(engine)) {
-    throw optionError('engine', OWNER, listChoices(ENGINES), engine);
+    throw optionError('engine', owner, listChoices(ENGINES), engine);
   }
   return { label, header, delimiter, scale, expectColumns, cache, workers,
     engine };
@@ -446,10 +492,11 @@ async function parseTable(
   if (s.header) {
     checkUniqueNames(file, columns, lineNumber);
   }
-  const labelColumn = findLabel(file, columns, s.label, s.header,
-    delimiter);
+  const labelColumn = s.label === null
+    ? -1
+    : findLabel(file, columns, s.label, s.header, delimiter);
   const featureNames = columns.filter((_, i) => i !== labelColumn);
-  const labelName = columns[labelColumn]!;
+  const labelName = columns[labelColumn] ?? '';
   checkColumns(file, featureNames, s.expectColumns);
 
   const spec: RowSpec = {
@@ -472,7 +519,9 @@ async function parseTable(
     throw csvError(file, lineNumber, undefined, undefined,
       'the file has a header but no data rows.');
   }
-  const y = labelsFrom(parsed.labels, parsed.lines, spec);
+  const y = labelColumn === -1
+    ? new Int32Array(0)
+    : labelsFrom(parsed.labels, parsed.lines, spec);
   return {
     x: { data: parsed.data, rows: parsed.rows, cols: featureNames.length },
     y,

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { DataError } from '../errors.js';
 import {
   countNewlines,
+  featureCount,
   type ParsedRows,
   parseRows,
   type RowSpec,
@@ -63,7 +64,7 @@ export async function parseRowsParallel(
       results.push(rows);
       inThreads += inThread ? 1 : 0;
     }
-    return { ...join(results, spec.columns.length - 1), inThreads };
+    return { ...join(results, featureCount(spec)), inThreads };
   } finally {
     for (const thread of threads) {
       void thread.worker.terminate();

@@ -12,7 +12,7 @@ export interface RowSpec {
   delimiter: string;
   /** Column names in file order (generated ones when there is no header). */
   columns: string[];
-  /** 0-based position of the label column in `columns`. */
+  /** 0-based position of the label column in `columns`; -1: none. */
   labelColumn: number;
   /** Every feature is divided by it; 1 leaves values as they are. */
   scale: number;
@@ -25,7 +25,7 @@ export interface RowSpec {
 
 /** Rows read from one stretch of a CSV file. */
 export interface ParsedRows {
-  /** Row-major features, `rows * (columns.length - 1)` values. */
+  /** Row-major features, `rows * featureCount(spec)` values. */
   data: Float32Array;
   rows: number;
   /** The label cell of each row, as written (quotes removed). */
@@ -108,6 +108,11 @@ function shorten(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** Feature columns: every column but the label column, if any. */
+export function featureCount(spec: RowSpec): number {
+  return spec.columns.length - (spec.labelColumn >= 0 ? 1 : 0);
+}
+
 /** Number of `\n` bytes in `buffer`: an upper bound on its records. */
 export function countNewlines(buffer: Uint8Array): number {
   const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -132,7 +137,7 @@ export function parseRows(
 ): ParsedRows {
   const width = spec.columns.length;
   const labelAt = spec.labelColumn;
-  const features = width - 1;
+  const features = featureCount(spec);
   const capacity = countNewlines(body) + 1;
   const data = new Float32Array(capacity * features);
   const labels: string[] = [];

@@ -1,5 +1,6 @@
 import {
   countNewlines,
+  featureCount,
   isCellNumber,
   type ParsedRows,
   type RowSpec,
@@ -59,7 +60,7 @@ export function scanRows(
   }
   const width = spec.columns.length;
   const labelAt = spec.labelColumn;
-  const features = width - 1;
+  const features = featureCount(spec);
   const capacity = countNewlines(b) + 1;
   const data = new Float32Array(capacity * features);
   const labels: string[] = [];

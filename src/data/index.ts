@@ -7,7 +7,10 @@ export {
   type CsvOptions,
   type Dataset,
   detectDelimiter,
+  type FeatureCsvOptions,
+  type FeatureTable,
   loadCsv,
+  loadFeatures,
 } from './csv.js';
 export { type CacheOptions } from './csv_cache.js';
 export {

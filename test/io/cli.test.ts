@@ -166,8 +166,29 @@ describe('trio predict', () => {
         'header has 4 (a ragged row)');
     const empty = writeCsv('header_only.csv', ['a,b,c,d']);
     await expect(predictText({ model: modelDir, csv: empty }))
-      .rejects.toThrow(`${empty}: the file holds no data rows`);
+      .rejects.toThrow(`${empty}, line 1: the file has a header but no ` +
+        'data rows.');
   });
+
+  // Files without a label column are read by loadFeatures, with every
+  // check of loadCsv (they had a reader of their own that lacked some).
+  it('refuses a binary file, repeated column names and a wrong width',
+    async () => {
+      const binary = path.join(tmp, 'weights.csv');
+      fs.writeFileSync(binary, Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x00,
+        0x01, 0x02]));
+      await expect(predictText({ model: modelDir, csv: binary }))
+        .rejects.toThrow(`${binary} is not a text CSV file: line 2 holds ` +
+          'a NUL byte (0x00) at byte 4');
+      const twice = writeCsv('twice.csv', ['a,b,b,d', '1,2,3,4']);
+      await expect(predictText({ model: modelDir, csv: twice }))
+        .rejects.toThrow(`${twice}, line 1, column 3 ('b'): column 2 has ` +
+          'the same name');
+      const wide = writeCsv('wide.csv', ['1,2,3,4,5', '1,2,3,4,5']);
+      await expect(predictText({ model: modelDir, csv: wide,
+        header: false })).rejects.toThrow(`${wide}, line 1: the row has 5 ` +
+        'fields, but the model at');
+    });
 
   it('reads a file without header or label by position', async () => {
     const file = writeCsv('plain.csv', RAW.map((r) => r.join(',')));
