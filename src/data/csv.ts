@@ -555,10 +555,14 @@ function firstNonBlankLine(
   let at = start;
   let lineNumber = 1;
   for (;;) {
-    let end = buffer.indexOf(10, at);
-    const next = end === -1 ? buffer.length : end + 1;
-    end = end === -1 ? buffer.length : end;
-    const line = buffer.toString('utf8', at, end).replace(/\r$/, '');
+    // A line ends at `\n`, `\r\n` or a lone `\r`, as in the body.
+    const lf = buffer.indexOf(10, at);
+    const stop = lf === -1 ? buffer.length : lf;
+    const cr = buffer.subarray(at, stop).indexOf(13);
+    const end = cr === -1 ? stop : at + cr;
+    const next = end === buffer.length ? end
+      : buffer[end] === 13 && buffer[end + 1] === 10 ? end + 2 : end + 1;
+    const line = buffer.toString('utf8', at, end);
     if (line.trim() !== '' || next >= buffer.length) {
       return { line, next, lineNumber };
     }

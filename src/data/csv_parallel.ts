@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DataError } from '../errors.js';
 import {
-  countNewlines,
+  countLineEnds,
   featureCount,
   type ParsedRows,
   parseRows,
@@ -97,7 +97,7 @@ function cutAtLineEnds(
     }
     const piece = buffer.subarray(start, end);
     pieces.push({ body: piece, line });
-    line += countNewlines(piece);
+    line += countLineEnds(piece);
     start = end;
   }
   return pieces;

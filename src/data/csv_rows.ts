@@ -62,7 +62,8 @@ export function csvError(
 /** From here up, a number rounds to Infinity as a float32. */
 const FLOAT32_OVERFLOW = 3.4028235677973366e38;
 
-const ZERO = /^\s*[+-]?(0+\.?0*|\.0+)([eE][+-]?\d+)?\s*$/;
+/** A decimal number as written: sign, digits, point, exponent, spaces. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const NON_DECIMAL = /[xXoObB]/;
 const NOT_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
 
@@ -73,15 +74,20 @@ const NOT_FINITE = /^\s*[+-]?(nan|inf|infinity)\s*$/i;
  */
 export function isCellNumber(text: string, value: number): boolean {
   if (value === 0) {
-    return text === '0' || ZERO.test(text);
+    // Zero written any way, or a value too small for a double (1e-400),
+    // which pandas reads as 0 too.
+    return text === '0' || DECIMAL.test(text);
   }
   if (value - value !== 0) {
     return false;
   }
-  // Hex, octal and binary literals need a letter at index 1 or later.
+  // Hex, octal and binary literals ('0x1F', ' 0b101') hold x, o or b; a
+  // first character that is not a space and a digit or point after it
+  // rule them out at once.
   const c = text.charCodeAt(1);
   return (
-    text.length < 3 || (c >= 48 && c <= 57) || c === 46 ||
+    text.length < 3 ||
+    (text.charCodeAt(0) > 32 && ((c >= 48 && c <= 57) || c === 46)) ||
     !NON_DECIMAL.test(text)
   );
 }
@@ -113,16 +119,45 @@ export function featureCount(spec: RowSpec): number {
   return spec.columns.length - (spec.labelColumn >= 0 ? 1 : 0);
 }
 
-/** Number of `\n` bytes in `buffer`: an upper bound on its records. */
-export function countNewlines(buffer: Uint8Array): number {
+/**
+ * Line ends in `buffer`: `\n`, `\r\n` and a lone `\r` count one each, as
+ * csv-parse counts them with `RECORD_DELIMITERS`.
+ */
+export function countLineEnds(buffer: Uint8Array): number {
   const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let count = 0;
-  let at = b.indexOf(10);
-  while (at !== -1) {
+  for (let at = b.indexOf(10); at !== -1; at = b.indexOf(10, at + 1)) {
     count++;
-    at = b.indexOf(10, at + 1);
+  }
+  for (let at = b.indexOf(13); at !== -1; at = b.indexOf(13, at + 1)) {
+    if (b[at + 1] !== 10) {
+      count++;
+    }
   }
   return count;
+}
+
+/**
+ * Every line end pandas reads, for csv-parse: without the list it takes
+ * the first one it meets as the only one, so a file mixing `\r\n` and
+ * `\n` (or each worker's piece of one) read as ragged rows.
+ */
+const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+
+/**
+ * Most records a body of `bytes` bytes can hold at `width` fields: every
+ * feature cell needs a byte, every field but the last a delimiter.
+ */
+export function maxRecords(bytes: number, spec: RowSpec): number {
+  const minBytes = featureCount(spec) + spec.columns.length - 1;
+  return Math.floor(bytes / Math.max(minBytes, 1)) + 1;
+}
+
+function grown<T extends Float32Array | Int32Array>(array: T, size: number):
+T {
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
 }
 
 /**
@@ -138,10 +173,12 @@ export function parseRows(
   const width = spec.columns.length;
   const labelAt = spec.labelColumn;
   const features = featureCount(spec);
-  const capacity = countNewlines(body) + 1;
-  const data = new Float32Array(capacity * features);
+  // Grown if ever too small, so no record is dropped.
+  let capacity = Math.min(countLineEnds(body) + 1,
+    maxRecords(body.length, spec));
+  let data = new Float32Array(capacity * features);
   const labels: string[] = [];
-  const lines = new Int32Array(capacity);
+  let lines = new Int32Array(capacity);
   const scale = spec.scale;
   const offset = firstLine - 1;
   let at = 0;
@@ -157,6 +194,11 @@ export function parseRows(
         `the row has ${record.length} fields; the header has ${width}` +
           (record.length > width ? '' : ' (a ragged row)'),
       );
+    }
+    if (rows === capacity) {
+      capacity *= 2;
+      data = grown(data, capacity * features);
+      lines = grown(lines, capacity);
     }
     for (let j = 0; j < width; j++) {
       const text = record[j]!;
@@ -191,6 +233,7 @@ export function parseRows(
       delimiter: spec.delimiter,
       skip_empty_lines: true,
       relax_column_count: true,
+      record_delimiter: RECORD_DELIMITERS,
       on_record: onRecord,
     });
   } catch (error) {

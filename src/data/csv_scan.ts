@@ -1,7 +1,8 @@
 import {
-  countNewlines,
+  countLineEnds,
   featureCount,
   isCellNumber,
+  maxRecords,
   type ParsedRows,
   type RowSpec,
 } from './csv_rows.js';
@@ -61,7 +62,9 @@ export function scanRows(
   const width = spec.columns.length;
   const labelAt = spec.labelColumn;
   const features = featureCount(spec);
-  const capacity = countNewlines(b) + 1;
+  // Each record is one `\n` line here; blank lines make the first bound
+  // loose, so the second caps it.
+  const capacity = Math.min(countLineEnds(b) + 1, maxRecords(b.length, spec));
   const data = new Float32Array(capacity * features);
   const labels: string[] = [];
   const lines = new Int32Array(capacity);
@@ -90,6 +93,10 @@ export function scanRows(
       pos = next + 1;
       line++;
       continue;
+    }
+    if (rows === capacity) {
+      // Cannot happen by the bounds above; never drop a record silently.
+      return undefined;
     }
     let start = pos;
     for (let j = 0; j < width; j++) {
@@ -151,7 +158,8 @@ function lineEndIsCrlf(b: Buffer): boolean | undefined {
     }
     count++;
   }
-  return count === countNewlines(b) ? true : undefined;
+  // No lone CR is left, so every line end counted is a CRLF or an LF.
+  return count === countLineEnds(b) ? true : undefined;
 }
 
 /**
