@@ -149,8 +149,9 @@ const BOM = [0xef, 0xbb, 0xbf];
  * rows, a column name given twice, unknown label column or label index
  * outside 0 to columns - 1, ragged rows, empty or
  * non-numeric cells, `NaN` or `Infinity` text, non-integer numeric
- * labels, and columns that differ from `expectColumns`. A UTF-8 BOM, CRLF
- * line ends, blank lines, quoted numbers and a `;` delimiter are read.
+ * labels, and columns that differ from `expectColumns`. A UTF-8 BOM,
+ * `\n`, `\r\n` and lone `\r` line ends (mixed too, as pandas reads
+ * them), blank lines, quoted numbers and a `;` delimiter are read.
  *
  * Differs from pandas: refuses missing and non-finite values instead of
  * reading them as NaN, and refuses labels such as `3.5` (scikit-learn
