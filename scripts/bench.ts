@@ -188,7 +188,7 @@ if (args.peers) {
         progress(`${peer} at batch ${batch}...`);
         all.push(await runPeer(peer, batch, epochs!, rows));
       }
-      peers.push(medianPeer(all));
+      peers.push(medianRun(all));
     }
   }
 }
@@ -229,20 +229,9 @@ if (args.json !== undefined) {
  * count), with every run's epoch time kept in `runSeconds`; a failed run
  * is reported as the failure.
  */
-function medianRun(all: TrainingRow[]): TrainingRow {
-  const failed = all.find((r) => r.status !== 'ok');
-  if (failed !== undefined) {
-    return failed;
-  }
-  const sorted = [...all].sort(
-    (a, b) => a.secondsPerEpoch! - b.secondsPerEpoch!);
-  return {
-    ...sorted[(sorted.length - 1) >> 1]!,
-    runSeconds: all.map((r) => r.secondsPerEpoch!),
-  };
-}
-
-function medianPeer(all: PeerResult[]): PeerResult {
+function medianRun<
+  T extends { status: string; secondsPerEpoch?: number; runSeconds?: number[] },
+>(all: T[]): T {
   const failed = all.find((r) => r.status !== 'ok');
   if (failed !== undefined) {
     return failed;
