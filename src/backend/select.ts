@@ -83,6 +83,9 @@ async function startBackend(name: BackendName): Promise<void> {
     await import('@tensorflow/tfjs-backend-wasm');
     const { installWasmFastPaths } = await import('./wasm_kernels.js');
     installWasmFastPaths();
+  } else if (name === 'cpu') {
+    const { installCpuFastPaths } = await import('./cpu_kernels.js');
+    installCpuFastPaths();
   }
   const ok = await tf.setBackend(name);
   if (!ok) {
