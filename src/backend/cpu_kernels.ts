@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import {
+  type KernelReplacement,
+  kernelPatches,
+} from './kernel_patches.js';
 
 /**
  * Fast matrix products for the plain JavaScript cpu backend, registered
@@ -39,9 +43,6 @@ export const CPU_FAST_PATH_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 
 const BACKEND = 'cpu';
 
-/** Marks a kernel function as ours, so installing twice is a no-op. */
-const FAST_PATH = Symbol.for('tfjs-trio.cpuFastPath');
-
 /** Output rows and columns per register tile. */
 const TILE = 4;
 
@@ -56,17 +57,11 @@ interface CpuBackend {
 }
 
 /** How each replaced kernel is built from the original. */
-const REPLACEMENTS: Record<
-  (typeof CPU_FAST_PATH_KERNELS)[number],
-  (original: tf.KernelConfig) => tf.KernelFunc
-> = {
+const PATCHES = kernelPatches(BACKEND, {
   BatchMatMul: tiledMatMulKernel,
   _FusedMatMul: tiledFusedMatMulKernel,
-};
-
-interface MarkedKernelFunc extends tf.KernelFunc {
-  [FAST_PATH]?: tf.KernelConfig;
-}
+} satisfies Record<(typeof CPU_FAST_PATH_KERNELS)[number],
+  KernelReplacement>);
 
 /**
  * Replaces the cpu kernels named in `CPU_FAST_PATH_KERNELS` by the tiled
@@ -78,19 +73,7 @@ interface MarkedKernelFunc extends tf.KernelFunc {
  *   were already replaced or the cpu backend is absent).
  */
 export function installCpuFastPaths(): string[] {
-  const replaced: string[] = [];
-  for (const name of CPU_FAST_PATH_KERNELS) {
-    const original = tf.getKernel(name, BACKEND);
-    if (original === undefined || isFastPath(original)) {
-      continue;
-    }
-    const kernelFunc = REPLACEMENTS[name](original) as MarkedKernelFunc;
-    kernelFunc[FAST_PATH] = original;
-    tf.unregisterKernel(name, BACKEND);
-    tf.registerKernel({ ...original, kernelFunc });
-    replaced.push(name);
-  }
-  return replaced;
+  return PATCHES.install();
 }
 
 /**
@@ -99,30 +82,12 @@ export function installCpuFastPaths(): string[] {
  * @returns the names of the kernels restored by this call.
  */
 export function uninstallCpuFastPaths(): string[] {
-  const restored: string[] = [];
-  for (const name of CPU_FAST_PATH_KERNELS) {
-    const current = tf.getKernel(name, BACKEND);
-    if (current === undefined || !isFastPath(current)) {
-      continue;
-    }
-    const original = (current.kernelFunc as MarkedKernelFunc)[FAST_PATH]!;
-    tf.unregisterKernel(name, BACKEND);
-    tf.registerKernel(original);
-    restored.push(name);
-  }
-  return restored;
+  return PATCHES.uninstall();
 }
 
 /** Whether every cpu fast path is installed right now. */
 export function cpuFastPathsInstalled(): boolean {
-  return CPU_FAST_PATH_KERNELS.every((name) => {
-    const kernel = tf.getKernel(name, BACKEND);
-    return kernel !== undefined && isFastPath(kernel);
-  });
-}
-
-function isFastPath(kernel: tf.KernelConfig): boolean {
-  return (kernel.kernelFunc as MarkedKernelFunc)[FAST_PATH] !== undefined;
+  return PATCHES.installed();
 }
 
 /** Wraps `BatchMatMul`: float32 products of equal batches are tiled. */

@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import {
+  type KernelReplacement,
+  kernelPatches,
+} from './kernel_patches.js';
 
 /**
  * Fast paths for the WebAssembly backend, registered through tfjs's own
@@ -57,9 +61,6 @@ export const MIN_GATHER_SLICE = 8;
 
 const BACKEND = 'wasm';
 
-/** Marks a kernel function as ours, so installing twice is a no-op. */
-const FAST_PATH = Symbol.for('tfjs-trio.wasmFastPath');
-
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** The part of tfjs-backend-wasm's `BackendWasm` these kernels use. */
@@ -72,47 +73,28 @@ interface WasmBackend {
 }
 
 /** How each replaced kernel is built from the original. */
-const REPLACEMENTS: Record<
-  (typeof WASM_FAST_PATH_KERNELS)[number],
-  (original: tf.KernelConfig) => tf.KernelFunc
-> = {
+const PATCHES = kernelPatches(BACKEND, {
   BatchMatMul: transposingKernel,
   _FusedMatMul: transposingKernel,
   GatherV2: sliceGatherKernel,
   Tile: copyingTileKernel,
   Slice: viewSliceKernel,
   StridedSlice: contiguousStridedSliceKernel,
-};
-
-interface MarkedKernelFunc extends tf.KernelFunc {
-  [FAST_PATH]?: tf.KernelConfig;
-}
+} satisfies Record<(typeof WASM_FAST_PATH_KERNELS)[number],
+  KernelReplacement>);
 
 /**
  * Replaces the wasm kernels named in `WASM_FAST_PATH_KERNELS` by the fast
- * paths described above. Call it after importing `@tensorflow/tfjs-backend-wasm`, before or
- * after `tf.setBackend('wasm')`; `selectBackend` does so. Safe to call more
- * than once. Does nothing when the wasm backend is not registered.
+ * paths described above. Call it after importing
+ * `@tensorflow/tfjs-backend-wasm`, before or after `tf.setBackend('wasm')`;
+ * `selectBackend` does so. Safe to call more than once. Does nothing when
+ * the wasm backend is not registered.
  *
  * @returns the names of the kernels replaced by this call (empty when they
  *   were already replaced or wasm is absent).
  */
 export function installWasmFastPaths(): string[] {
-  const replaced: string[] = [];
-  for (const name of WASM_FAST_PATH_KERNELS) {
-    const original = tf.getKernel(name, BACKEND);
-    if (original === undefined || isFastPath(original)) {
-      continue;
-    }
-    const kernelFunc = REPLACEMENTS[name](original) as MarkedKernelFunc;
-    kernelFunc[FAST_PATH] = original;
-    tf.unregisterKernel(name, BACKEND);
-    // The original setup (which binds the wasm function) must still run
-    // when the backend initialises after this call.
-    tf.registerKernel({ ...original, kernelFunc });
-    replaced.push(name);
-  }
-  return replaced;
+  return PATCHES.install();
 }
 
 /**
@@ -121,30 +103,12 @@ export function installWasmFastPaths(): string[] {
  * @returns the names of the kernels restored by this call.
  */
 export function uninstallWasmFastPaths(): string[] {
-  const restored: string[] = [];
-  for (const name of WASM_FAST_PATH_KERNELS) {
-    const current = tf.getKernel(name, BACKEND);
-    if (current === undefined || !isFastPath(current)) {
-      continue;
-    }
-    const original = (current.kernelFunc as MarkedKernelFunc)[FAST_PATH]!;
-    tf.unregisterKernel(name, BACKEND);
-    tf.registerKernel(original);
-    restored.push(name);
-  }
-  return restored;
+  return PATCHES.uninstall();
 }
 
 /** Whether every wasm fast path is installed right now. */
 export function wasmFastPathsInstalled(): boolean {
-  return WASM_FAST_PATH_KERNELS.every((name) => {
-    const kernel = tf.getKernel(name, BACKEND);
-    return kernel !== undefined && isFastPath(kernel);
-  });
-}
-
-function isFastPath(kernel: tf.KernelConfig): boolean {
-  return (kernel.kernelFunc as MarkedKernelFunc)[FAST_PATH] !== undefined;
+  return PATCHES.installed();
 }
 
 /**

@@ -7,6 +7,20 @@ import {
   uninstallCpuFastPaths,
 } from '../../src/backend/cpu_kernels.js';
 import { selectBackend } from '../../src/backend/select.js';
+import {
+  bothWaysWith,
+  dataIds,
+  denseStepGradients,
+  expectInstallCycle,
+  expectProductsLeakNothing,
+  FLAGS,
+  maxRelDiff,
+  operands,
+  values,
+} from './helpers.js';
+
+/** Runs `fn` with the original kernels, then with ours. */
+const bothWays = bothWaysWith(installCpuFastPaths, uninstallCpuFastPaths);
 
 // Kernels are registered per backend, so these tests switch this worker to
 // the cpu backend whichever backend the run uses, and switch back after.
@@ -22,63 +36,12 @@ afterAll(async () => {
   await tf.setBackend(previousBackend);
 });
 
-/** Backend buffers, including any a kernel forgot to free. */
-function dataIds(): number {
-  return tf.engine().backend.numDataIds();
-}
-
-/** Runs `fn` once with the original cpu kernels and once with ours. */
-function bothWays<T>(fn: () => T): { original: T; patched: T } {
-  uninstallCpuFastPaths();
-  let original: T;
-  try {
-    original = fn();
-  } finally {
-    installCpuFastPaths();
-  }
-  return { original, patched: fn() };
-}
-
-function values(t: tf.Tensor): Float32Array {
-  return t.dataSync() as Float32Array;
-}
-
-/** Largest |a - b| relative to max(1, |a|). */
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!));
-    worst = Math.max(worst, d);
-  }
-  return worst;
-}
-
 /** Asserts `patched` has the shape and dtype of `original`, values close. */
 function expectClose(patched: tf.Tensor, original: tf.Tensor): void {
   expect(patched.shape).toEqual(original.shape);
   expect(patched.dtype).toBe(original.dtype);
   expect(maxRelDiff(values(patched), values(original)))
     .toBeLessThanOrEqual(1e-5);
-}
-
-const FLAGS: [boolean, boolean][] = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-];
-
-/** Operand shapes for `a` [.., m, k] and `b` [.., k, n], as flagged. */
-function operands(
-  batchA: number[], batchB: number[], m: number, k: number, n: number,
-  tA: boolean, tB: boolean, seed: number,
-): [tf.Tensor, tf.Tensor] {
-  const a = tf.randomUniform(
-    [...batchA, ...(tA ? [k, m] : [m, k])], -1, 1, 'float32', seed);
-  const b = tf.randomUniform(
-    [...batchB, ...(tB ? [n, k] : [k, n])], -1, 1, 'float32', seed + 1);
-  return [a, b];
 }
 
 /** [batch a, batch b, m, k, n]: the tutorial's products, edges, batches. */
@@ -103,26 +66,10 @@ describe('cpu fast paths', () => {
     expect(cpuFastPathsInstalled()).toBe(true);
   });
 
-  it('is installed by selectBackend and is idempotent', () => {
+  it('is installed by selectBackend, idempotent and undoable', () => {
     expect(tf.getBackend()).toBe('cpu');
-    expect(cpuFastPathsInstalled()).toBe(true);
-    const before = CPU_FAST_PATH_KERNELS.map(
-      (name) => tf.getKernel(name, 'cpu')!.kernelFunc);
-    expect(installCpuFastPaths()).toEqual([]);
-    const after = CPU_FAST_PATH_KERNELS.map(
-      (name) => tf.getKernel(name, 'cpu')!.kernelFunc);
-    expect(after).toEqual(before);
-  });
-
-  it('uninstalls back to the original kernels and reinstalls', () => {
-    const tensors = tf.memory().numTensors;
-    const buffers = dataIds();
-    expect(uninstallCpuFastPaths()).toEqual([...CPU_FAST_PATH_KERNELS]);
-    expect(cpuFastPathsInstalled()).toBe(false);
-    expect(uninstallCpuFastPaths()).toEqual([]);
-    expect(installCpuFastPaths()).toEqual([...CPU_FAST_PATH_KERNELS]);
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(dataIds()).toBe(buffers);
+    expectInstallCycle('cpu', CPU_FAST_PATH_KERNELS, installCpuFastPaths,
+      uninstallCpuFastPaths, cpuFastPathsInstalled);
   });
 
   it('computes products derived by hand', () => {
@@ -277,51 +224,15 @@ describe('cpu fast paths', () => {
   });
 
   it('gives the same gradients through tf.grads', () => {
-    const x = tf.randomUniform([16, 20], 0, 1, 'float32', 1);
-    const w1 = tf.randomNormal([20, 12], 0, 0.3, 'float32', 2);
-    const b1 = tf.randomNormal([12], 0, 0.3, 'float32', 3);
-    const w2 = tf.randomNormal([12, 5], 0, 0.3, 'float32', 4);
-    const labels = tf.oneHot(
-      tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0],
-        'int32'), 5);
-    // A dense network step: fused product with relu, plain product,
-    // softmax cross-entropy; its backward pass uses both transpose flags.
-    const loss = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => {
-      const h = tf.fused.matMul({
-        a: x as tf.Tensor2D, b: p as tf.Tensor2D, bias: q,
-        activation: 'relu',
-      });
-      return tf.losses.softmaxCrossEntropy(labels, tf.matMul(h, r));
-    };
-    const { original, patched } = bothWays(() =>
-      tf.grads(loss)([w1, b1, w2]));
+    const { original, patched } = bothWays(denseStepGradients);
     for (let i = 0; i < 3; i++) {
       expectClose(patched[i]!, original[i]!);
     }
     expect(values(patched[0]!).some((v) => v !== 0)).toBe(true);
-    tf.dispose([x, w1, b1, w2, labels, ...original, ...patched]);
+    tf.dispose([...original, ...patched]);
   });
 
   it('leaks no tensor and no backend buffer', () => {
-    const bias = tf.ones([13]);
-    const w = tf.variable(tf.randomNormal([11, 4], 0, 1, 'float32', 6));
-    const x = tf.randomUniform([7, 11], 0, 1, 'float32', 7);
-    const tensors = tf.memory().numTensors;
-    const buffers = dataIds();
-    for (const [tA, tB] of FLAGS) {
-      const [p, q] = operands([2], [2], 9, 11, 13, tA, tB, 5);
-      tf.matMul(p, q, tA, tB).dispose();
-      tf.fused.matMul({
-        a: p as tf.Tensor3D, b: q as tf.Tensor3D, transposeA: tA,
-        transposeB: tB, bias, activation: 'relu',
-      }).dispose();
-      tf.dispose([p, q]);
-    }
-    const { value, grads } = tf.variableGrads(() =>
-      tf.sum(tf.relu(tf.matMul(x, w))) as tf.Scalar, [w]);
-    tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(dataIds()).toBe(buffers);
-    tf.dispose([bias, w, x]);
+    expectProductsLeakNothing(() => undefined);
   });
 });
