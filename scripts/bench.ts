@@ -12,7 +12,8 @@
  *              the same with scikit-learn's L2 term, the sklearn
  *              facade's baseline) and the facades to train
  * --peers      also run scripts/peers/*.py with /usr/bin/python3
- *              (scikit-learn, PyTorch with 2 threads, pandas.read_csv)
+ *              (scikit-learn, PyTorch with 2 threads as the issue ran it
+ *              and with 1 thread, its fastest here, pandas.read_csv)
  * --start      also run the default `npm start` and report its peak memory
  * --no-fast-paths  measure the unpatched wasm kernels (the "before")
  * --rounds N   train every subject N times per batch size, alternating
@@ -52,6 +53,9 @@ import {
 } from './bench/subjects.js';
 import type { Loaded, Subject } from './bench/subjects.js';
 import { formatTable, ratio, seconds } from './bench/table.js';
+
+/** Peer runs, in the order they run and print. */
+const PEERS = ['PyTorch', 'PyTorch 1 thread', 'scikit-learn'] as const;
 
 /** The plain tfjs subjects the facades are measured against. */
 const REFERENCES = ['reference', 'reference+l2'] as const;
@@ -181,7 +185,7 @@ for (const batch of batches) {
 const peers: PeerResult[] = [];
 if (args.peers) {
   for (const batch of batches) {
-    for (const peer of ['PyTorch', 'scikit-learn'] as const) {
+    for (const peer of PEERS) {
       // As many runs as the facades had, median reported.
       const all: PeerResult[] = [];
       for (let round = 0; round < rounds!; round++) {
@@ -216,6 +220,7 @@ const report = {
   peers,
   csv,
   memory: { benchMaxRssMb, start },
+  targets: checkTargets(),
 };
 
 process.stdout.write(`${render()}\n`);
@@ -295,7 +300,7 @@ function render(): string {
   }
   const timeRows = names.map((n) =>
     [n, ...batches.map((b) => cell(find(n, b)))]);
-  for (const p of ['PyTorch', 'scikit-learn']) {
+  for (const p of PEERS) {
     if (peers.some((r) => r.peer === p)) {
       timeRows.push([`${p} (peer)`, ...batches.map((b) => cell(peer(p, b)))]);
     }
@@ -320,15 +325,20 @@ function render(): string {
     )));
   }
   if (peers.length > 0) {
-    const torch = (b: number) => peer('PyTorch', b)?.secondsPerEpoch;
-    out.push('', 'Ratio to PyTorch (targets: batch 200 at most 1.0x, ' +
-      'batch 32 at most 1.5x)');
-    out.push(formatTable(['subject', ...batchHeads], [
-      ...names.map((n) => [n, ...batches.map((b) =>
-        ratio(find(n, b)?.secondsPerEpoch, torch(b)))]),
-      ['scikit-learn (peer)', ...batches.map((b) =>
-        ratio(peer('scikit-learn', b)?.secondsPerEpoch, torch(b)))],
-    ]));
+    const versus = (name: string, title: string) => {
+      const base = (b: number) => peer(name, b)?.secondsPerEpoch;
+      out.push('', title);
+      out.push(formatTable(['subject', ...batchHeads], [
+        ...names.map((n) => [n, ...batches.map((b) =>
+          ratio(find(n, b)?.secondsPerEpoch, base(b)))]),
+        ['scikit-learn (peer)', ...batches.map((b) =>
+          ratio(peer('scikit-learn', b)?.secondsPerEpoch, base(b)))],
+      ]));
+    };
+    versus('PyTorch', 'Ratio to PyTorch, 2 threads as the issue ran it ' +
+      '(targets: batch 200 at most 1.0x, batch 32 at most 1.5x)');
+    versus('PyTorch 1 thread', 'Ratio to PyTorch with 1 thread (its ' +
+      'fastest setting on 2 cores; no target)');
   }
 
   const notes = [...training, ...peers]
@@ -378,7 +388,71 @@ function render(): string {
   if (start?.errorTail) {
     out.push(`npm start failed:\n${start.errorTail}`);
   }
+  out.push('', 'Targets (issue 6), worst case of this run');
+  out.push(formatTable(['target', 'measured', 'verdict'],
+    report.targets.map((t) => [t.target, t.measured,
+      t.met === undefined ? '-' : t.met ? 'met' : 'MISSED'])));
   return out.join('\n');
+}
+
+interface TargetCheck {
+  target: string;
+  /** What was measured, worst case first. */
+  measured: string;
+  /** undefined: not measured in this run (say which option measures it). */
+  met?: boolean;
+}
+
+/** Issue 6's targets against this run's numbers (worst case of each). */
+function checkTargets(): TargetCheck[] {
+  const epoch = (subject: string, batch: number) => training.find((r) =>
+    r.subject === subject && r.batch === batch)?.secondsPerEpoch;
+  const peerEpoch = (batch: number) => peers.find((p) =>
+    p.peer === 'PyTorch' && p.batch === batch)?.secondsPerEpoch;
+  const facades = FACADE_NAMES.filter((f) => wanted.includes(f));
+  const worst = (pairs: [string, number | undefined][]) => {
+    const known = pairs.filter((p): p is [string, number] =>
+      p[1] !== undefined && Number.isFinite(p[1]));
+    return known.length === 0 ? undefined
+      : known.reduce((a, b) => (b[1] > a[1] ? b : a));
+  };
+  const check = (target: string, w: [string, number] | undefined,
+    limit: number, unit: string, how: string): TargetCheck =>
+    w === undefined ? { target, measured: `not measured (${how})` }
+      : { target, measured: `${w[0]}: ${w[1].toFixed(2)}${unit}`,
+        met: w[1] <= limit };
+  const versusTorch = (batch: number) => worst(facades.map((f) =>
+    [`${f} at batch ${batch}`, ratioOf(epoch(f, batch), peerEpoch(batch))]));
+  const base = (f: string) => f === 'sklearn' && wanted.includes(
+    'reference+l2') ? 'reference+l2' : 'reference';
+  return [
+    check('each facade at batch 200 at most 1.0x PyTorch (2 threads)',
+      versusTorch(200), 1.0, 'x', '--peers with batch 200'),
+    check('each facade at batch 32 at most 1.5x PyTorch (2 threads)',
+      versusTorch(32), 1.5, 'x', '--peers with batch 32'),
+    check('each facade at most 1.05x the same model in plain tfjs',
+      worst(facades.flatMap((f) => batches.map((b): [string, number |
+        undefined] => [`${f} at batch ${b}`,
+        ratioOf(epoch(f, b), epoch(base(f), b))]))), 1.05, 'x',
+      '--subjects with reference and reference+l2'),
+    check('first CSV load no slower than pandas',
+      csv?.coldSeconds === undefined || csv.pandasSeconds === undefined
+        ? undefined : ['first load / pandas',
+          csv.coldSeconds / csv.pandasSeconds], 1.0, 'x',
+      'without --no-csv, with --peers'),
+    check('cached CSV load under 0.3 s', csv?.cachedSeconds === undefined
+      ? undefined : ['cached load', csv.cachedSeconds], 0.3, ' s',
+      'without --no-csv'),
+    check('npm start peak memory under 1.5 GB',
+      start?.maxRssMb === undefined ? undefined
+        : ['npm start', start.maxRssMb / 1024], 1.5, ' GiB', '--start'),
+  ];
+}
+
+function ratioOf(value: number | undefined, base: number | undefined):
+number | undefined {
+  return value === undefined || base === undefined || !(base > 0)
+    ? undefined : value / base;
 }
 
 function positiveInts(text: string, option: string): number[] {
