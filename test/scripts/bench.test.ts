@@ -25,7 +25,12 @@ interface Row {
 
 let folder: string;
 let stdout: string;
-let json: { backend: string; training: Row[]; csv?: unknown };
+let json: {
+  backend: string;
+  training: Row[];
+  csv?: unknown;
+  targets: { target: string; measured: string; met?: boolean }[];
+};
 
 beforeAll(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'trio-bench-test-'));
@@ -77,4 +82,20 @@ describe('npm run bench', () => {
     expect(row('torch / reference')).toEqual(want('torch', 'reference'));
     expect(stdout).toContain('skipped (--no-csv)');
   });
+
+  it('judges the plain-tfjs target on the worst facade, the rest unmeasured',
+    () => {
+      const epoch = (s: string, b: number) => json.training
+        .find((r) => r.subject === s && r.batch === b)!.secondsPerEpoch!;
+      const ratios = [64, 300].flatMap((b) => [
+        epoch('sklearn', b) / epoch('reference+l2', b),
+        epoch('keras', b) / epoch('reference', b),
+        epoch('torch', b) / epoch('reference', b),
+      ]);
+      const worst = Math.max(...ratios);
+      const plain = json.targets.find((t) => t.target.includes('plain'))!;
+      expect(plain.met).toBe(worst <= 1.05);
+      expect(plain.measured).toContain(`${worst.toFixed(2)}x`);
+      expect(json.targets.filter((t) => t.met === undefined)).toHaveLength(5);
+    });
 });
