@@ -248,7 +248,8 @@ function checkSaveTarget(
   }
   if (!options.overwrite) {
     throw new ModelFileError(
-      `A model already exists at ${folder}; pass overwrite to replace it.`,
+      `A model already exists at ${folder}; pass { overwrite: true } to ` +
+        'save() to replace it.',
       jsonPath,
     );
   }

@@ -201,7 +201,8 @@ describe('overwriting', () => {
     const folder = await savedModel('m', 1);
     const other = denseModel([6, 5, 3], 'softmax', 7);
     await expect(saveLayersModel(other, folder)).rejects.toThrow(
-      `A model already exists at ${folder}; pass overwrite to replace it.`,
+      `A model already exists at ${folder}; pass { overwrite: true } to ` +
+        'save() to replace it.',
     );
     await saveLayersModel(other, folder, { overwrite: true });
     const loaded = await loadLayersModel(folder);
