@@ -164,6 +164,31 @@ export async function writeCache(
     bytesOf(table.lines),
     labels,
   ]);
+  await removeOtherVersions(cacheFile);
+}
+
+/**
+ * Deletes the cache files of the same source written with other parse
+ * options, so the cache holds one parse per CSV file (each can be larger
+ * than the CSV itself) instead of one per set of options ever used.
+ */
+async function removeOtherVersions(cacheFile: string): Promise<void> {
+  const folder = path.dirname(cacheFile);
+  const name = path.basename(cacheFile);
+  const source = name.replace(/\.[0-9a-f]{16}\.bin$/, '');
+  const sibling = new RegExp(`^${escapeRegExp(source)}\\.[0-9a-f]{16}` +
+    '\\.bin$');
+  for (const entry of await fs.promises.readdir(folder)) {
+    if (entry !== name && sibling.test(entry)) {
+      // One that cannot be deleted only costs disk space.
+      await fs.promises.rm(path.join(folder, entry), { force: true })
+        .catch(() => undefined);
+    }
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function bytesOf(array: Float32Array | Int32Array): Uint8Array {

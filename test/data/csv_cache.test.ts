@@ -67,18 +67,19 @@ describe('parse cache', () => {
 
   it('keys the cache on the parse options', async () => {
     expect((await loadCsv(file, ON)).cache).toBe('written');
+    expect((await loadCsv(file, ON)).cache).toBe('hit');
+    // Other options are never served the first parse.
     const scaled = await loadCsv(file, { ...ON, scale: 10 });
     expect(scaled.cache).toBe('written');
     expect(Array.from(scaled.x.data)).toEqual([1, 2, 3, 4]);
     const byIndex = await loadCsv(file, { ...ON, label: 2 });
     expect(byIndex.cache).toBe('written');
     expect(Array.from(byIndex.y as Int32Array)).toEqual([20, 40]);
-    expect(cacheFiles()).toHaveLength(3);
-
-    expect((await loadCsv(file, { ...ON, scale: 10 })).cache).toBe('hit');
+    expect((await loadCsv(file, { ...ON, label: 2 })).cache).toBe('hit');
     const plain = await loadCsv(file, ON);
-    expect(plain.cache).toBe('hit');
+    expect(plain.cache).toBe('written');
     expect(Array.from(plain.x.data)).toEqual([10, 20, 30, 40]);
+    expect(cacheFiles()).toHaveLength(1);
   });
 
   it('parses again when the cache file is damaged', async () => {
@@ -116,6 +117,24 @@ describe('parse cache', () => {
     const d = await loadCsv(file, ON);
     expect(d.cache).toBe('skipped');
     expect(Array.from(d.x.data)).toEqual([10, 20, 30, 40]);
+  });
+
+  it('keeps one cache file per CSV, the last options used', async () => {
+    const dir = path.join(folder.dir, 'one-per-file');
+    const options = (scale: number) =>
+      ({ scale, cache: { dir, minBytes: 0 } });
+    // Another CSV's cache in the same folder stays.
+    const other = path.join(folder.dir, 'other.csv');
+    fs.writeFileSync(other, 'label,a\n1,2\n');
+    expect((await loadCsv(other, options(1))).cache).toBe('written');
+    expect((await loadCsv(file, options(1))).cache).toBe('written');
+    expect((await loadCsv(file, options(2))).cache).toBe('written');
+    const name = (f: string, scale: number) => path.basename(cacheFileFor(f,
+      { label: 'label', header: true, delimiter: 'auto', scale }, dir));
+    expect(fs.readdirSync(dir).sort())
+      .toEqual([name(other, 1), name(file, 2)].sort());
+    expect((await loadCsv(file, options(2))).cache).toBe('hit');
+    expect((await loadCsv(file, options(1))).cache).toBe('written');
   });
 
   it('uses the folder given', async () => {
