@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onTestFinished } from 'vitest';
 import { mnistMatrix } from '../../src/data/mnist.js';
 import * as keras from '../../src/keras/index.js';
 
@@ -23,8 +24,11 @@ export function tutorialModel(hidden = 128) {
   ]);
 }
 
+/** A fresh folder, removed when the calling test ends. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `keras-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keras-${prefix}-`));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A writable stream that keeps what is written. */
