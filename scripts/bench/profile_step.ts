@@ -4,7 +4,7 @@
  * `tf.profile`, then lists the kernels by total time, per step.
  *
  *   node --import tsx scripts/bench/profile_step.ts [--subject reference]
- *     [--batch 200] [--steps 20] [--no-fast-paths]
+ *     [--batch 200] [--steps 20] [--no-fast-paths] [--backend wasm|cpu]
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
@@ -20,11 +20,12 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '200' },
     steps: { type: 'string', default: '20' },
     'no-fast-paths': { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' },
   },
 });
 const batch = Number(args.batch);
 const steps = Number(args.steps);
-await selectBackend('wasm');
+await selectBackend(args.backend as 'wasm' | 'cpu');
 if (args['no-fast-paths']) uninstallWasmFastPaths();
 
 const subject = args.subject === 'reference'
