@@ -142,3 +142,66 @@ export function expectInstallCycle(
   expect(tf.memory().numTensors).toBe(tensors);
   expect(dataIds()).toBe(buffers);
 }
+
+/**
+ * Counts the calls of a backend's original `kernel` while `fn` runs with
+ * the replacements installed: 0 shows the fast path computed every call.
+ */
+export function originalCallsWith(
+  backend: string, install: () => unknown, uninstall: () => unknown,
+): (kernel: string, fn: () => void) => number {
+  return (kernel, fn) => {
+    uninstall();
+    const original = tf.getKernel(kernel, backend)!;
+    let calls = 0;
+    tf.unregisterKernel(kernel, backend);
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        calls++;
+        return original.kernelFunc(args);
+      },
+    });
+    install();
+    try {
+      fn();
+    } finally {
+      uninstall();
+      tf.unregisterKernel(kernel, backend);
+      tf.registerKernel(original);
+      install();
+    }
+    return calls;
+  };
+}
+
+/**
+ * Asserts `patched` has the shape, dtype and exact values of `original`:
+ * numeric values are compared bit for bit (so -0, NaN and infinities
+ * count), strings as strings.
+ */
+export function expectSameTensor(patched: tf.Tensor, original: tf.Tensor):
+void {
+  expect(patched.shape).toEqual(original.shape);
+  expect(patched.dtype).toBe(original.dtype);
+  const p = patched.dataSync();
+  const o = original.dataSync();
+  if (!ArrayBuffer.isView(p) || !ArrayBuffer.isView(o)) {
+    expect(Array.from(p)).toEqual(Array.from(o));
+    return;
+  }
+  const bytes = (v: ArrayBufferView) =>
+    new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  expect(firstDifference(bytes(p), bytes(o))).toBe(-1);
+}
+
+/** The first index where `a` and `b` differ, or -1 (also sizes). */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) {
+      return i;
+    }
+  }
+  return a.length === b.length ? -1 : n;
+}
