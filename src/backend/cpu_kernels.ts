@@ -5,9 +5,9 @@ import {
 } from './kernel_patches.js';
 
 /**
- * Fast matrix products for the plain JavaScript cpu backend, registered
- * through tfjs's own kernel registry (`tf.getKernel`, `tf.unregisterKernel`,
- * `tf.registerKernel`).
+ * Fast matrix products, gathers, transposes and elementwise arithmetic for
+ * the plain JavaScript cpu backend, registered through tfjs's own kernel
+ * registry (`tf.getKernel`, `tf.unregisterKernel`, `tf.registerKernel`).
  *
  * NOTE [register tiles]: the cpu `BatchMatMul` kernel (which `_FusedMatMul`
  * calls) computes one output at a time with a strided index per operand
@@ -59,8 +59,9 @@ import {
  * laid out exactly as the output (no real broadcasting), a plain loop per
  * operation computes the same double-precision expression and stores it
  * into a Float32Array, as the original does: bit for bit the same.
- * Other dtypes (whose output dtype rules differ), mixed dtypes and
- * broadcasting operands go to the original kernel.
+ * Operands that are not both float32 (the original's output takes the
+ * first one's dtype; tf ops cast mixed dtypes before the kernel) and
+ * operands that really broadcast go to the original kernel.
  */
 
 /** The kernels this module replaces on the cpu backend. */
