@@ -2,21 +2,39 @@ import * as tf from '@tensorflow/tfjs';
 import { OptionError } from '../errors.js';
 import { listChoices } from '../util/options.js';
 
-/** The backends tfjs-trio knows, by their tfjs names. */
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+/**
+ * The backends tfjs-trio knows, by the names users type (`--backend node`),
+ * in the order they are tried.
+ */
+export const BACKENDS = ['node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** Friendly spellings accepted on the command line and in configs. */
-const ALIASES: Record<string, BackendName> = {
+/**
+ * NOTE [backend names]: tfjs registers tfjs-node's backend as
+ * 'tensorflow'. That name stays here, between tfjs and this file; every
+ * message, choice list and result says `node`, the word users type.
+ */
+const TFJS_NAMES: Record<BackendName, string> = {
   node: 'tensorflow',
-  'tfjs-node': 'tensorflow',
-  tensorflow: 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+/**
+ * Spellings accepted on the command line and in configs. Only the
+ * `BACKENDS` names are listed in messages; the others are kept so that
+ * configs written with them still run.
+ */
+const ALIASES: Record<string, BackendName> = {
+  node: 'node',
+  'tfjs-node': 'node',
+  tensorflow: 'node',
   wasm: 'wasm',
   cpu: 'cpu',
 };
 
 export interface BackendChoice {
-  /** The backend now active in tfjs. */
+  /** The backend now active in tfjs (`node`, `wasm` or `cpu`). */
   name: BackendName;
   /** Why the earlier candidates were skipped, for the user to read. */
   skipped: { name: BackendName; reason: string }[];
@@ -39,14 +57,14 @@ export async function selectBackend(
       await startBackend(name);
       return { name, skipped };
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = friendlyReason(name, err);
       if (preferred !== undefined) {
         throw new Error(
           `The '${name}' backend was requested but could not start: ` +
             reason,
         );
       }
-      skipped.push({ name, reason: friendlyReason(name, err) });
+      skipped.push({ name, reason: firstLine(reason) });
     }
   }
   throw new Error(
@@ -55,27 +73,42 @@ export async function selectBackend(
   );
 }
 
-/** Maps a user spelling (`node`, `wasm`, `cpu`...) to a tfjs backend name. */
+/** Maps a user spelling (`node`, `WASM`, `tfjs-node`...) to its name. */
 export function resolveBackendName(name: string): BackendName {
   const found = ALIASES[name.toLowerCase()];
   if (found === undefined) {
     throw new OptionError(
       'backend',
       'tfjs-trio',
-      `one of ${listChoices(Object.keys(ALIASES))}`,
+      `one of ${listChoices(BACKENDS)}`,
       name,
     );
   }
   return found;
 }
 
-/** The backend tfjs is using right now. */
+/**
+ * The backend tfjs is using right now, by the name users type (`node`
+ * for tfjs-node); a backend tfjs-trio does not know keeps its tfjs name.
+ */
 export function currentBackend(): string {
-  return tf.getBackend();
+  const tfjsName = tf.getBackend();
+  return BACKENDS.find((b) => TFJS_NAMES[b] === tfjsName) ?? tfjsName;
+}
+
+/**
+ * The choice as the CLI prints it after `Backend: `: `wasm (node
+ * skipped: @tensorflow/tfjs-node is not installed)`.
+ */
+export function describeBackend(choice: BackendChoice): string {
+  const why = choice.skipped
+    .map((s) => `${s.name} skipped: ${s.reason}`)
+    .join('; ');
+  return why === '' ? choice.name : `${choice.name} (${why})`;
 }
 
 async function startBackend(name: BackendName): Promise<void> {
-  if (name === 'tensorflow') {
+  if (name === 'node') {
     // Optional dependency: absent wherever its native install failed.
     const spec = '@tensorflow/tfjs-node';
     await import(/* @vite-ignore */ spec);
@@ -87,9 +120,9 @@ async function startBackend(name: BackendName): Promise<void> {
     const { installCpuFastPaths } = await import('./cpu_kernels.js');
     installCpuFastPaths();
   }
-  const ok = await tf.setBackend(name);
+  const ok = await tf.setBackend(TFJS_NAMES[name]);
   if (!ok) {
-    throw new Error(`tf.setBackend('${name}') returned false`);
+    throw new Error(`tf.setBackend('${TFJS_NAMES[name]}') returned false`);
   }
   await tf.ready();
   if (name === 'cpu') {
@@ -99,13 +132,13 @@ async function startBackend(name: BackendName): Promise<void> {
   }
 }
 
-/** Why a backend was skipped, in words a user can act on. */
+/** Why a backend did not start, in words a user can act on. */
 function friendlyReason(name: BackendName, err: unknown): string {
   const code = (err as { code?: string } | null)?.code;
-  if (name === 'tensorflow' && code === 'ERR_MODULE_NOT_FOUND') {
+  if (name === 'node' && code === 'ERR_MODULE_NOT_FOUND') {
     return '@tensorflow/tfjs-node is not installed';
   }
-  return firstLine(err instanceof Error ? err.message : String(err));
+  return err instanceof Error ? err.message : String(err);
 }
 
 function firstLine(text: string): string {

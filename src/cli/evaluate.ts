@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { selectBackend } from '../backend/select.js';
 import { encodeLabels } from '../data/labels.js';
 import { loadTrioModel } from '../io/model_file.js';
 import {
@@ -7,7 +6,12 @@ import {
   confusionMatrix,
   formatConfusionMatrix,
 } from '../metrics/index.js';
-import { modelAndCsv, parseLabelArg, readCsvForModel } from './predict.js';
+import {
+  modelAndCsv,
+  parseLabelArg,
+  readCsvForModel,
+  startBackend,
+} from './predict.js';
 import type { ModelCsvOptions } from './predict.js';
 
 export interface EvaluateArgs extends ModelCsvOptions {
@@ -92,7 +96,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   builder: (y) => modelAndCsv(y,
     'Labelled CSV with the training columns'),
   handler: async (args) => {
-    await selectBackend(args.backend);
+    await startBackend(args.backend);
     const label = parseLabelArg(args.label);
     const result = await runEvaluate({
       ...args,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Argv, CommandModule } from 'yargs';
-import { selectBackend } from '../backend/select.js';
+import { describeBackend, selectBackend } from '../backend/select.js';
 import { detectDelimiter, loadCsv, loadFeatures } from '../data/csv.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { csvError } from '../data/csv_rows.js';
@@ -72,6 +72,8 @@ export async function readCsvForModel(
   const data = await loadCsv(file, {
     label,
     header,
+    // The file is read once: a parse cache beside it would only cost disk.
+    cache: false,
     ...(options.delimiter === undefined ? {} : {
       delimiter: options.delimiter,
     }),
@@ -295,6 +297,18 @@ export function csvOptions<T>(y: Argv<T>) {
     });
 }
 
+/**
+ * Starts the backend of `--backend` (else the fastest) and says which on
+ * stderr, as `trio compare` does: stdout may be the predictions' CSV.
+ */
+export async function startBackend(
+  backend: string | undefined,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<void> {
+  const choice = await selectBackend(backend);
+  stderr.write(`Backend: ${describeBackend(choice)}\n`);
+}
+
 /** A `--label` value: a number means a column index. */
 export function parseLabelArg(label: string | number | undefined):
   string | number | undefined {
@@ -327,7 +341,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       describe: 'Replace the --out file if it exists',
     }),
   handler: async (args) => {
-    await selectBackend(args.backend);
+    await startBackend(args.backend);
     const label = parseLabelArg(args.label);
     const rows = await runPredict({
       ...args,

@@ -134,8 +134,8 @@ export function parseComparisonConfig(
     try {
       config.backend = resolveBackendName(String(value));
     } catch {
-      fail('backend', `must be one of ${listChoices([...BACKENDS, 'node'])}` +
-        `; got ${received(value)}.`);
+      fail('backend', `must be one of ${listChoices(BACKENDS)}; got ` +
+        `${received(value)}.`);
     }
   }
   if (top['seed'] !== undefined) {

@@ -54,8 +54,8 @@ describe('the command line itself', () => {
 
   it.each([
     [['compare', 'ok.yaml', '--backend', 'gpu'], "trio: The 'backend' " +
-      "parameter of tfjs-trio must be one of 'node', 'tfjs-node', " +
-      "'tensorflow', 'wasm' or 'cpu'. Got 'gpu' instead.\n"],
+      "parameter of tfjs-trio must be one of 'node', 'wasm' or 'cpu'. " +
+      "Got 'gpu' instead.\n"],
     [['inspect', 'train.csv', '--rows', '0'], "trio: The '--rows' " +
       'parameter of trio inspect must be a positive integer. Got 0 ' +
       'instead.\n'],
@@ -116,7 +116,7 @@ describe('the wrong kind of file', () => {
     const run = await trio(main, ['evaluate', 'out/sk', 'features.csv'],
       tmp);
     expectFailure(run, "trio: features.csv, line 1: there is no label " +
-      "column 'label'. The columns are 'a', 'b', 'c' or 'd'.\n");
+      "column 'label'. The columns are 'a', 'b', 'c' and 'd'.\n");
   });
 
   it('--out naming the input file leaves the input intact', async () => {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  currentBackend,
+  describeBackend,
   resolveBackendName,
   selectBackend,
 } from '../../src/backend/select.js';
@@ -27,21 +29,33 @@ describe('selectBackend', () => {
       nodeLoads = false;
     }
     if (nodeLoads) {
-      expect(choice.name).toBe('tensorflow');
+      expect(choice.name).toBe('node');
     } else {
       expect(choice.name).toBe('wasm');
-      expect(choice.skipped.map((s) => s.name)).toEqual(['tensorflow']);
+      expect(choice.skipped).toEqual([{ name: 'node',
+        reason: '@tensorflow/tfjs-node is not installed' }]);
+      expect(describeBackend(choice)).toBe('wasm (node skipped: ' +
+        '@tensorflow/tfjs-node is not installed)');
     }
+    expect(currentBackend()).toBe(choice.name);
   });
 
+  // tfjs names tfjs-node's backend 'tensorflow'; users say `node`, so
+  // every name tfjs-trio returns or prints is `node`.
   it('maps user spellings and refuses unknown ones', () => {
-    expect(resolveBackendName('node')).toBe('tensorflow');
+    expect(resolveBackendName('node')).toBe('node');
+    expect(resolveBackendName('tfjs-node')).toBe('node');
+    expect(resolveBackendName('tensorflow')).toBe('node');
     expect(resolveBackendName('WASM')).toBe('wasm');
     expect(() => resolveBackendName('gpu')).toThrow(OptionError);
     expect(() => resolveBackendName('gpu')).toThrow(
       "The 'backend' parameter of tfjs-trio must be one of 'node', " +
-        "'tfjs-node', 'tensorflow', 'wasm' or 'cpu'. Got 'gpu' instead.",
+        "'wasm' or 'cpu'. Got 'gpu' instead.",
     );
+  });
+
+  it('describes a choice with nothing skipped by its name alone', () => {
+    expect(describeBackend({ name: 'cpu', skipped: [] })).toBe('cpu');
   });
 
   it('fails clearly when a requested backend cannot start', async () => {
@@ -53,7 +67,8 @@ describe('selectBackend', () => {
     }
     if (!nodeLoads) {
       await expect(selectBackend('node')).rejects.toThrow(
-        /^The 'tensorflow' backend was requested but could not start: /,
+        "The 'node' backend was requested but could not start: " +
+          '@tensorflow/tfjs-node is not installed',
       );
     }
   });

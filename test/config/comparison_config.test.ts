@@ -105,6 +105,14 @@ describe('parseComparisonConfig', () => {
     expect(errorOf({ ...minimal(), backend: 'gpu' }).path).toBe('backend');
   });
 
+  // The user's word is `node`; tfjs's internal 'tensorflow' stays out of
+  // the choice list (it listed 'tensorflow' beside 'node').
+  it('lists the backends by the names users type', () => {
+    expect(errorOf({ ...minimal(), backend: 'gpu' }).message).toBe(
+      "c.yaml: backend: must be one of 'node', 'wasm' or 'cpu'; got 'gpu'.",
+    );
+  });
+
   it('accepts backend spellings and a label index', () => {
     const raw = {
       ...minimal(),
@@ -112,7 +120,7 @@ describe('parseComparisonConfig', () => {
       dataset: { train: 'a.csv', test: 'b.csv', label: 0, header: false },
     };
     const config = parseComparisonConfig(raw, facades);
-    expect(config.backend).toBe('tensorflow');
+    expect(config.backend).toBe('node');
     expect(config.dataset.label).toBe(0);
     expect(config.dataset.header).toBe(false);
   });
