@@ -23,9 +23,14 @@ import {
   cellProblem,
   csvError,
   isCellNumber,
+  QUOTE_NOT_CLOSED,
   type RowSpec,
+  shorten,
+  shortenQuoted,
+  unclosedQuote,
 } from './csv_rows.js';
 import { checkTextFile } from './csv_text.js';
+import { labelKinds, showLabel } from './labels.js';
 import type { Matrix } from './matrix.js';
 
 /** Options of `loadCsv`; the pandas spelling is given where one exists. */
@@ -272,14 +277,21 @@ async function readTable(
 }
 
 /**
- * Refuses labels that cannot train a classifier: fewer than two classes.
- * Call it on training data only; a test file may hold a single class.
+ * Refuses labels that cannot train a classifier: fewer than two classes,
+ * or label texts of which some are numbers and some not (a stray `seven`
+ * among digits makes every class a text, so no test file of numbers
+ * would match them). Call it on training data only; a test file may
+ * hold a single class.
  *
- * Same rule as scikit-learn: "The number of classes has to be greater
- * than one".
+ * Same rules as scikit-learn: "The number of classes has to be greater
+ * than one", and "Mix of label input types (string and number)".
+ *
+ * @param data With `lines` (as `loadCsv` returns it), a message names
+ *   the 1-based file line, else the 0-based row.
  */
 export function checkTrainingLabels(
-  data: Pick<Dataset, 'y' | 'file' | 'labelName'>,
+  data: Pick<Dataset, 'y' | 'file' | 'labelName'> &
+    Partial<Pick<Dataset, 'lines'>>,
 ): void {
   const seen = new Set<number | string>();
   for (let i = 0; i < data.y.length && seen.size < 2; i++) {
@@ -287,16 +299,47 @@ export function checkTrainingLabels(
   }
   if (seen.size < 2) {
     const only = seen.size === 0 ? 'no rows' : `only the class ` +
-      `${JSON.stringify([...seen][0])}`;
+      `${showLabel([...seen][0]!)}`;
     throw new DataError(
-      `${data.file}: the label column '${data.labelName}' holds ${only}; ` +
-        'training a classifier needs at least two classes (scikit-learn: ' +
-        '"The number of classes has to be greater than one").',
+      `${data.file}: the label column '${shorten(data.labelName)}' holds ` +
+        `${only}; training a classifier needs at least two classes ` +
+        '(scikit-learn: "The number of classes has to be greater than ' +
+        'one").',
       data.file,
       undefined,
       data.labelName,
     );
   }
+  if (!(data.y instanceof Int32Array)) {
+    checkOneKind(data.y, data.file, data.lines);
+  }
+}
+
+/**
+ * Refuses label texts that mix numbers and other texts, naming the
+ * first label of the rarer kind: that is the one to fix.
+ */
+function checkOneKind(
+  y: readonly string[],
+  file: string,
+  lines: ArrayLike<number> | undefined,
+): void {
+  const kinds = labelKinds(y);
+  if (kinds.numbers === 0 || kinds.texts === 0) {
+    return;
+  }
+  const fewNumbers = kinds.numbers < kinds.texts;
+  const i = fewNumbers ? kinds.firstNumber : kinds.firstText;
+  const line = lines?.[i];
+  const row = line === undefined ? ` in row ${i} (0-based)` : '';
+  throw csvError(file, line, undefined, undefined,
+    `the label '${shorten(y[i]!)}'${row} is ` +
+    (fewNumbers
+      ? `a number, but ${kinds.texts} of the ${y.length} labels are texts`
+      : `not a number, but ${kinds.numbers} of the ${y.length} labels ` +
+        'are') +
+    '; labels must be all numbers or all texts (scikit-learn: "Mix of ' +
+    'label input types (string and number)").');
 }
 
 interface Settings {
@@ -488,7 +531,8 @@ async function parseTable(
     start,
   );
   const delimiter = s.delimiter ?? detectDelimiter(firstLine);
-  const fields = parseLine(file, firstLine, delimiter, lineNumber);
+  const fields = parseLine(file, firstLine, delimiter, lineNumber,
+    () => buffer.toString('utf8', start));
   const columns = s.header ? fields : fields.map((_, i) => String(i));
   if (s.header) {
     checkUniqueNames(file, columns, lineNumber);
@@ -589,18 +633,36 @@ export function detectDelimiter(line: string): ',' | ';' {
   return semicolons > commas ? ';' : ',';
 }
 
+/**
+ * The fields of the first line. `text` gives the file's text (after any
+ * BOM), to tell a quote that never closes from one that closes on a
+ * later line.
+ */
 function parseLine(
   file: string,
   line: string,
   delimiter: string,
   lineNumber: number,
+  text: () => string,
 ): string[] {
   try {
     const records = parse(line, { delimiter }) as string[][];
     return records[0] ?? [''];
   } catch (error) {
-    throw csvError(file, lineNumber, undefined, undefined,
-      `malformed CSV: ${(error as Error).message}`);
+    const e = error as { code?: string; message: string };
+    const open = e.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? unclosedQuote(line, delimiter)
+      : undefined;
+    if (open === undefined) {
+      throw csvError(file, lineNumber, undefined, undefined,
+        `malformed CSV: ${shortenQuoted(e.message)}`);
+    }
+    const inFile = unclosedQuote(text(), delimiter);
+    const never = inFile?.line === lineNumber && inFile.field === open.field;
+    throw csvError(file, lineNumber, open.field, undefined, never
+      ? QUOTE_NOT_CLOSED
+      : 'a quote opens here and closes only on a later line; the first ' +
+        'line is read on its own, so its fields cannot hold a line break.');
   }
 }
 
@@ -657,13 +719,15 @@ function findLabel(
   }
   if (!header) {
     throw csvError(file, undefined, undefined, undefined,
-      `the label '${label}' is a column name, but the file is read ` +
-      'without a header; give the label as a 0-based column index.');
+      `the label '${shorten(label)}' is a column name, but the file is ` +
+      'read without a header; give the label as a 0-based column index.');
   }
   const index = columns.indexOf(label);
   if (index === -1) {
     const guess = nearest(label, columns);
-    const hint = guess === undefined ? '' : ` Did you mean '${guess}'?`;
+    const hint = guess === undefined
+      ? ''
+      : ` Did you mean '${shorten(guess)}'?`;
     // NOTE [neutral hints]: loadCsv is called from CLI flags and from
     // config keys alike, so remedies name the setting, not a flag.
     const noHeader = columns.every((c) => c.trim() !== '' && !isNaN(+c))
@@ -679,7 +743,7 @@ function findLabel(
         `which holds ${showChar(other)}: is that the delimiter? If so, ` +
         `set the delimiter to ${showChar(other)}.`;
     throw csvError(file, 1, undefined, undefined,
-      `there is no label column '${label}'. The columns are ` +
+      `there is no label column '${shorten(label)}'. The columns are ` +
       `${listColumns(columns)}.${hint}${noHeader}${split}`);
   }
   if (columns.length < 2) {
@@ -695,13 +759,20 @@ function showChar(c: string): string {
   return c === '\t' ? "'\\t' (a tab)" : `'${c}'`;
 }
 
-/** At most 12 names, then how many more. */
+/**
+ * Every name of a list ("'a', 'b' and 'c'"), each shortened; past 12
+ * names, the first 10 and how many there are.
+ */
 function listColumns(columns: readonly string[]): string {
-  if (columns.length <= 12) {
-    return listChoices(columns);
+  const quoted = columns.slice(0, columns.length <= 12 ? 12 : 10)
+    .map((c) => `'${shorten(c)}'`);
+  if (columns.length > 12) {
+    return `${quoted.join(', ')}, ... (${columns.length} columns in all)`;
   }
-  return `${columns.slice(0, 10).map((c) => `'${c}'`).join(', ')}, ... ` +
-    `(${columns.length} columns in all)`;
+  if (quoted.length <= 1) {
+    return quoted.join('');
+  }
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
 }
 
 /**
@@ -730,8 +801,9 @@ export function checkColumns(
     if (at === -1) {
       return;
     }
-    details.push(`feature ${at + 1} is '${featureNames[at]}' where the ` +
-      `training file has '${expected[at]}' (same columns, other order)`);
+    details.push(`feature ${at + 1} is '${shorten(featureNames[at]!)}' ` +
+      `where the training file has '${shorten(expected[at]!)}' (same ` +
+      'columns, other order)');
   }
   throw csvError(file, 1, undefined, undefined,
     `the feature columns differ from the training file's ` +
@@ -769,9 +841,9 @@ function labelsFrom(
     const value = +labels[i]!;
     if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) {
       throw csvError(spec.file, lines[i], at, spec.columns,
-        `the label '${labels[i]}' is not a whole number. A classifier ` +
-        'needs class labels (integers or strings); scikit-learn refuses ' +
-        "such labels as a 'continuous' target.");
+        `the label '${shorten(labels[i]!)}' is not a whole number. A ` +
+        'classifier needs class labels (integers or strings); ' +
+        "scikit-learn refuses such labels as a 'continuous' target.");
     }
     y[i] = value;
   }

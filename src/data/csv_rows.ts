@@ -52,8 +52,8 @@ export function csvError(
   let name: string | undefined;
   if (column !== undefined) {
     name = columns?.[column];
-    where +=
-      `, column ${column + 1}` + (name === undefined ? '' : ` ('${name}')`);
+    where += `, column ${column + 1}` +
+      (name === undefined ? '' : ` ('${shorten(name)}')`);
   }
   const end = /[.?]$/.test(what) ? '' : '.';
   return new DataError(`${where}: ${what}${end}`, file, line, name ?? column);
@@ -110,8 +110,98 @@ export function cellProblem(text: string): string {
   return `'${shorten(text)}' is not a number`;
 }
 
-function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+/**
+ * `text` cut to at most 40 characters, ending in `...` when cut, so that
+ * a message echoing a cell or a header (a line of 5,000 quotes, a header
+ * split on the wrong delimiter) stays readable.
+ */
+export function shorten(text: string, max = 40): string {
+  if (text.length <= max) {
+    return text;
+  }
+  let end = max - 3;
+  // Never cut a character outside the BMP in half.
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    end--;
+  }
+  return `${text.slice(0, end)}...`;
+}
+
+/** Where a quoted field opens: 1-based line, 0-based field. */
+export interface QuotePosition {
+  line: number;
+  field: number;
+}
+
+/**
+ * The first quoted field of `text` that is never closed, read with the
+ * quote rules of RFC 4180 (and csv-parse): a field that starts with `"`
+ * runs to the next `"` that is not doubled, as `""` is an escaped quote.
+ * Lines count from 1 at the start of `text`, and a line end inside
+ * quotes counts too. Undefined when every quote closes.
+ *
+ * csv-parse only reports where the text ended, which is no help in a
+ * file of 100,000 lines.
+ */
+export function unclosedQuote(text: string, delimiter: string):
+QuotePosition | undefined {
+  let line = 1;
+  let field = 0;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' && fieldStart) {
+      const close = closingQuote(text, i + 1);
+      if (close === -1) {
+        return { line, field };
+      }
+      line += lineEndsIn(text, i + 1, close);
+      i = close;
+      fieldStart = false;
+    } else if (c === delimiter) {
+      field++;
+      fieldStart = true;
+    } else if (c === '\n' || c === '\r') {
+      i += c === '\r' && text[i + 1] === '\n' ? 1 : 0;
+      line++;
+      field = 0;
+      fieldStart = true;
+    } else {
+      fieldStart = false;
+    }
+  }
+  return undefined;
+}
+
+/** The `"` that closes a quoted field whose text starts at `from`. */
+function closingQuote(text: string, from: number): number {
+  let at = text.indexOf('"', from);
+  while (at !== -1 && text[at + 1] === '"') {
+    at = text.indexOf('"', at + 2);
+  }
+  return at;
+}
+
+/** Line ends (`\n`, `\r\n`, lone `\r`) in `text[from, to)`. */
+function lineEndsIn(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * A csv-parse message with every quoted value in it shortened (an
+ * "Invalid Opening Quote" message quotes the whole field so far).
+ */
+export function shortenQuoted(message: string): string {
+  return message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) =>
+    inner.length > 40 ? `"${shorten(inner)}"` : whole);
 }
 
 /** Feature columns: every column but the label column, if any. */
@@ -237,22 +327,7 @@ export function parseRows(
       on_record: onRecord,
     });
   } catch (error) {
-    if (error instanceof DataError) {
-      throw error;
-    }
-    const e = error as { lines?: number; message?: string };
-    throw csvError(
-      spec.file,
-      e.lines === undefined ? undefined : e.lines + offset,
-      undefined,
-      undefined,
-      // csv-parse counts lines from the start of `body`.
-      'malformed CSV: ' +
-        (e.message ?? String(error)).replace(
-          /\bline (\d+)/g,
-          (_, n: string) => `line ${Number(n) + offset}`,
-        ),
-    );
+    throw malformed(error, body, offset, spec);
   }
   return {
     data: data.subarray(0, rows * features),
@@ -260,4 +335,41 @@ export function parseRows(
     labels,
     lines: lines.subarray(0, rows),
   };
+}
+
+/** What a quote that never closes is told as, wherever it opens. */
+export const QUOTE_NOT_CLOSED = 'a quote opens here and is never closed.';
+
+/** The error thrown for what csv-parse refused in `body`. */
+function malformed(
+  error: unknown,
+  body: Uint8Array,
+  offset: number,
+  spec: RowSpec,
+): Error {
+  if (error instanceof DataError) {
+    return error;
+  }
+  const e = error as { code?: string; lines?: number; message?: string };
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+      .toString('utf8');
+    const open = unclosedQuote(text, spec.delimiter);
+    if (open !== undefined) {
+      return csvError(spec.file, open.line + offset, open.field,
+        spec.columns, QUOTE_NOT_CLOSED);
+    }
+  }
+  // csv-parse counts lines from the start of `body`.
+  const message = (e.message ?? String(error)).replace(
+    /\bline (\d+)/g,
+    (_, n: string) => `line ${Number(n) + offset}`,
+  );
+  return csvError(
+    spec.file,
+    e.lines === undefined ? undefined : e.lines + offset,
+    undefined,
+    undefined,
+    `malformed CSV: ${shortenQuoted(message)}`,
+  );
 }

@@ -194,7 +194,7 @@ describe('bad CSV files stop before training', () => {
   it('a label column that does not exist', async () => {
     await expectBad('nolabel', trainText(), "train.csv, line 1: there is " +
       "no label column 'target'. The columns are 'label', 'a', 'b', 'c' " +
-      "or 'd'.", { label: 'target' });
+      "and 'd'.", { label: 'target' });
   });
 
   it('a label index out of range', async () => {

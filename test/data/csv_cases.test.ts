@@ -147,7 +147,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     );
     expect(e.message).toBe(
       "test/fixtures/csv/label_last.csv, line 1: there is no label column " +
-        "'target'. The columns are 'a', 'b' or 'label'.",
+        "'target'. The columns are 'a', 'b' and 'label'.",
     );
   });
 
@@ -159,7 +159,7 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     const numbers = await dataError(loadCsv(fixture('no_header.csv')));
     expect(numbers.message).toBe(
       "test/fixtures/csv/no_header.csv, line 1: there is no label column " +
-        "'label'. The columns are '1', '0.5' or '2'. The first line holds " +
+        "'label'. The columns are '1', '0.5' and '2'. The first line holds " +
         'only numbers: if the file has no header, read it without one ' +
         'and give the label as a 0-based column index.',
     );
@@ -289,12 +289,13 @@ describe('loadCsv: one clear error naming file, line and column', () => {
     );
   });
 
-  it('reports malformed quoting with its line', async () => {
+  it('reports an unclosed quote where it opens', async () => {
     const e = await dataError(loadCsv(fixture('unclosed_quote.csv')));
-    // The quote opens on line 2 and is still open where the file ends.
+    // The quote opens on line 2 and is still open where the file ends
+    // (csv-parse names line 3, the end).
     expect(e.message).toBe(
-      'test/fixtures/csv/unclosed_quote.csv, line 3: malformed CSV: Quote ' +
-        'Not Closed: the parsing is finished with an opening quote at line 3.',
+      "test/fixtures/csv/unclosed_quote.csv, line 2, column 2 ('a'): a " +
+        'quote opens here and is never closed.',
     );
   });
 

@@ -40,8 +40,8 @@ describe('encodeLabels', () => {
         'classes the model knows (0, 1, 2).',
     );
     expect(() => encodeLabels(['3'], [3])).toThrow(
-      'the label "3" in row 0 (0-based) is not one of the 1 classes the ' +
-        'model knows (3).',
+      "the label '3' in row 0 (0-based) is a text, but the model's " +
+        'classes are numbers (3).',
     );
   });
 
