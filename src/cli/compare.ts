@@ -1,8 +1,13 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { describeBackend } from '../backend/select.js';
 import { FACADE_ENTRIES } from '../compare/facades.js';
 import { runComparison } from '../compare/run_comparison.js';
-import type { ComparisonResult } from '../compare/run_comparison.js';
+import type {
+  ComparisonResult,
+  ModelResult,
+} from '../compare/run_comparison.js';
 import { formatComparisonTable } from '../compare/table.js';
 import { loadComparisonConfig } from '../config/comparison_config.js';
 import { DataError, OptionError } from '../errors.js';
@@ -34,7 +39,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     })
     .option('quiet', {
       type: 'boolean',
-      describe: 'Print only the final table (and warnings)',
+      describe: 'Print only the backend, the final table, warnings and ' +
+        "one 'saved to' line per model (on stderr). As Keras's save(), " +
+        'saving replaces a model of the same name; its line says so',
     })
     .option('json', {
       type: 'boolean',
@@ -82,12 +89,7 @@ async function compare(args: CompareArgs): Promise<number> {
       reporter,
       ...(args.backend === undefined ? {} : { backend: args.backend }),
       signal: controller.signal,
-      onBackend: (choice) => {
-        const why = choice.skipped
-          .map((s) => `${s.name} skipped: ${s.reason}`)
-          .join('; ');
-        say(`Backend: ${choice.name}${why === '' ? '' : ` (${why})`}`);
-      },
+      onBackend: (choice) => say(`Backend: ${describeBackend(choice)}`),
     });
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -95,18 +97,21 @@ async function compare(args: CompareArgs): Promise<number> {
 
   if (args.report !== undefined) {
     const { writeReport } = await import('../report/html.js');
-    await writeReport(args.report, result.models);
-    say(`Report written to ${args.report}`);
+    const written = await writeReport(args.report, result.models);
+    const removed = written.removed.map((f) => path.basename(f));
+    say(`Report written to ${args.report}` + (removed.length === 0 ? '' :
+      ` (removed ${removed.join(', ')}, charts of models no longer ` +
+        'compared)'));
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     say('');
     say(formatComparisonTable(result.models));
-    for (const m of result.models) {
-      if (m.savedTo !== undefined && !args.quiet) {
-        say(`${m.name} saved to ${m.savedTo}`);
-      }
+    // Saving replaces earlier models: even --quiet names where each went.
+    const out = args.quiet ? process.stderr : process.stdout;
+    for (const line of savedLines(result.models)) {
+      out.write(`${line}\n`);
     }
   }
   // The reasons also reach stderr, where --quiet and --json users look.
@@ -128,6 +133,14 @@ async function compare(args: CompareArgs): Promise<number> {
   }
   fs.mkdirSync(config.output, { recursive: true });
   return 0;
+}
+
+/** `sk saved to models/sk`, one per saved model, and what it replaced. */
+function savedLines(models: readonly ModelResult[]): string[] {
+  return models.flatMap((m) => m.savedTo === undefined ? [] : [
+    `${m.name} saved to ${m.savedTo}` +
+      (m.replaced ? ' (replacing the model saved there before)' : ''),
+  ]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { selectBackend } from '../backend/select.js';
 import type { BackendChoice } from '../backend/select.js';
@@ -18,6 +19,8 @@ import {
   f1Score,
 } from '../metrics/index.js';
 import type { Reporter } from '../reporter.js';
+import { checkDataFiles } from './data_files.js';
+import { checkModelsFitData } from './data_fit.js';
 import type {
   FacadeEntry,
   FacadeName,
@@ -46,6 +49,8 @@ export interface ModelResult {
   classes: (number | string)[];
   /** Folder the trained model was saved to. */
   savedTo?: string;
+  /** True when saving replaced a model saved in `savedTo` before. */
+  replaced?: boolean;
   /** Why the model failed or was skipped. */
   error?: string;
 }
@@ -77,12 +82,15 @@ export interface ComparisonOptions {
  * Runs a whole comparison: chooses the backend, reads the data once, trains
  * every model through its facade, evaluates it on the test set and saves it
  * under `config.output/<name>/` in the TensorFlow.js layers format.
+ * Missing data files, and layer sizes that do not fit the data, throw a
+ * `ConfigError` naming every key at fault before any model trains.
  */
 export async function runComparison(
   config: ComparisonConfig,
   options: ComparisonOptions,
 ): Promise<ComparisonResult> {
   const { reporter } = options;
+  checkDataFiles(config);
   const backend = await selectBackend(options.backend ?? config.backend);
   options.onBackend?.(backend);
 
@@ -120,6 +128,11 @@ export async function runComparison(
     `Data: ${train.rows} training rows, ${test.rows} test rows, ` +
       `${train.x.cols} features, ${trainData.classes.length} classes.`,
   );
+  checkModelsFitData(config, {
+    features: train.x.cols,
+    classes: trainData.classes.length,
+    rows: train.rows,
+  });
 
   const results: ModelResult[] = [];
   for (const model of config.models) {
@@ -194,7 +207,7 @@ async function runOne(
     const confusion = confusionMatrix(yTrue, yPred, { labels: [...labels] });
     reporter.line(report);
     const interrupted = options.signal?.aborted === true;
-    const savedTo = await saveModel(
+    const saved = await saveModel(
       trained, model, config, train, { accuracy, macroF1 },
     );
     return {
@@ -213,7 +226,7 @@ async function runOne(
       confusion,
       report,
       classes: [...labels],
-      savedTo,
+      ...saved,
     };
   } catch (err) {
     // Evaluating or saving failed (non-finite outputs, a folder that
@@ -249,7 +262,7 @@ async function saveModel(
   config: ComparisonConfig,
   train: Dataset,
   testMetrics: Record<string, number>,
-): Promise<string> {
+): Promise<{ savedTo: string; replaced: boolean }> {
   const layers = trained.toLayersModel();
   try {
     const facadeMeta = trained.metadata();
@@ -268,7 +281,12 @@ async function saveModel(
     };
     layers.setUserDefinedMetadata({ [METADATA_KEY]: metadata });
     const folder = path.join(config.output, model.name);
-    return await saveLayersModel(layers, folder, { overwrite: true });
+    // As Keras's save, an earlier model is replaced; the CLI says so.
+    const replaced = fs.existsSync(path.join(folder, 'model.json'));
+    const savedTo = await saveLayersModel(layers, folder, {
+      overwrite: true,
+    });
+    return { savedTo, replaced };
   } finally {
     layers.dispose();
   }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ShapeError } from '../errors.js';
 import { formatFixed } from '../metrics/python_format.js';
@@ -38,10 +38,19 @@ export interface Report {
 export interface WrittenReport {
   html: string;
   charts: string[];
+  /**
+   * Charts of the report written there before that this one has not
+   * replaced (models no longer compared), now deleted.
+   */
+  removed: string[];
 }
 
 const PAGE_FILE = 'report.html';
 const OWNER = 'writeReport';
+/** What a chart's figure looks like in a page; its id names its file. */
+const FIGURE = /<figure class="chart" data-chart="[a-z]+" id="([^"]+)">/g;
+/** The only chart file names `buildReport` makes. */
+const CHART_FILE = /^[a-z0-9_-]+-(loss|confusion)\.svg$/;
 
 /**
  * Writes the comparison report into `folder` (created if missing):
@@ -50,7 +59,9 @@ const OWNER = 'writeReport';
  * its classification report; plus each chart as `<model>-loss.svg` and
  * `<model>-confusion.svg`. Charts are Vega-Lite specs rendered to SVG in
  * Node and inlined in the page, so it opens without a network. Existing
- * files of those names are replaced.
+ * files of those names are replaced, and the charts of the report
+ * written there before that this one does not replace (models no longer
+ * compared) are deleted; no other file is touched.
  *
  * ```ts
  * const {html} = await writeReport('out', result.models);
@@ -66,15 +77,47 @@ export async function writeReport(
   }
   const report = await buildReport(results, options);
   await mkdir(folder, { recursive: true });
+  const html = path.join(folder, PAGE_FILE);
+  const earlier = await chartsOfPage(html);
   const charts: string[] = [];
   for (const chart of report.charts) {
     const file = path.join(folder, chart.file);
     await writeFile(file, chart.svg, 'utf8');
     charts.push(file);
   }
-  const html = path.join(folder, PAGE_FILE);
   await writeFile(html, report.html, 'utf8');
-  return { html, charts };
+  const kept = new Set(report.charts.map((c) => c.file));
+  const removed: string[] = [];
+  for (const name of earlier.filter((n) => !kept.has(n))) {
+    const file = path.join(folder, name);
+    if ((await lstat(file).catch(() => undefined))?.isFile()) {
+      await rm(file);
+      removed.push(file);
+    }
+  }
+  return { html, charts, removed };
+}
+
+/**
+ * The chart files a report page written by `writeReport` shows, read
+ * from its figures; none when there is no page. Only names `buildReport`
+ * makes are returned, so a page edited by hand cannot name other files.
+ */
+async function chartsOfPage(page: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(page, 'utf8');
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(FIGURE)]
+    .map((match) => chartFile(match[1]!))
+    .filter((name) => CHART_FILE.test(name));
+}
+
+/** A chart's file name: its figure id (`keras-loss`) plus `.svg`. */
+function chartFile(id: string): string {
+  return `${id}.svg`;
 }
 
 /** The report page and its charts, in memory; `writeReport` saves them. */
@@ -93,7 +136,7 @@ export async function buildReport(
     if (result.lossCurve.length > 0) {
       const svg = await renderSvg(lossChartSpec(result));
       charts.push({
-        file: `${stem}-loss.svg`,
+        file: chartFile(`${stem}-loss`),
         kind: 'loss',
         model: result.name,
         svg,
@@ -103,7 +146,7 @@ export async function buildReport(
     if (result.confusion.length > 0) {
       const svg = await renderSvg(confusionChartSpec(result));
       charts.push({
-        file: `${stem}-confusion.svg`,
+        file: chartFile(`${stem}-confusion`),
         kind: 'confusion',
         model: result.name,
         svg,

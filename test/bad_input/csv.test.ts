@@ -187,7 +187,13 @@ describe('bad CSV files stop before training', () => {
     const cfg = writeConfig(dir, 'c.yaml',
       config([sklearnModel()], { train: 'nope.csv' }));
     const run = await trio(main, ['compare', cfg], dir);
-    expectFailure(run, 'trio: nope.csv: the file does not exist.\n');
+    // Both files are missing here, and both are named at once.
+    const at = fs.realpathSync(dir);
+    expectFailure(run, 'trio: c.yaml: the data files do not exist:\n' +
+      `  dataset.train: nope.csv: the file does not exist in ${at} (paths ` +
+      'are relative to where trio runs).\n' +
+      `  dataset.test: test.csv: the file does not exist in ${at} (paths ` +
+      'are relative to where trio runs).\n');
     expect(savedModels(dir)).toEqual([]);
   });
 

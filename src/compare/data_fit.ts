@@ -1,0 +1,137 @@
+import type {
+  ComparisonConfig,
+  ModelConfig,
+} from '../config/comparison_config.js';
+import { parseLayerEntry } from '../keras/layers/from_config.js';
+import { parseTorchSection, type LayerSpec } from '../torch/config.js';
+import { refuse, type Problem } from './refusal.js';
+
+/** What the models must fit: the training data's shape. */
+export interface DataShape {
+  /** Feature columns. */
+  features: number;
+  /** Distinct labels; every model needs one output per class. */
+  classes: number;
+  /** Training rows. */
+  rows: number;
+}
+
+/**
+ * Refuses, before any model trains, layer sizes that do not fit the data:
+ * a first layer whose inputs are not the feature columns, a last layer
+ * whose outputs are not the classes (the comparison reads class `i` from
+ * output `i`), and torch's class weights and batches. The facades check
+ * the same when they train, but only one model at a time, after the
+ * models before it have trained. Reads the config alone: nothing is
+ * built, so no tensor is made and no Keras layer name is used up.
+ * sklearn models size their layers from the data and need no check.
+ */
+export function checkModelsFitData(
+  config: ComparisonConfig,
+  data: DataShape,
+): void {
+  const problems = config.models.flatMap((model) => {
+    if (model.facade === 'keras') {
+      return kerasProblems(model, data);
+    }
+    return model.facade === 'torch' ? torchProblems(model, data) : [];
+  });
+  refuse(problems, config, `${problems.length} model settings do not fit ` +
+    `the data (${data.features} feature columns, ${data.classes} ` +
+    'classes); nothing was trained');
+}
+
+function kerasProblems(model: ModelConfig, data: DataShape): Problem[] {
+  const at = `${model.keyPath}.layers`;
+  const raw = model.section['layers'];
+  if (!Array.isArray(raw) || raw.length === 0) {
+    // A config built in code, unchecked: the facade words the refusal.
+    return [];
+  }
+  const layers = raw.map((entry, i) => parseLayerEntry(entry, `${at}[${i}]`));
+  const problems: Problem[] = [];
+
+  // Keras builds a model without input_shape from the data itself.
+  const shape = layers[0]!.options['inputShape'] as number[] | undefined;
+  if (shape !== undefined && !(shape.length === 1 &&
+    shape[0] === data.features)) {
+    const entry = raw[0] as Record<string, unknown>;
+    const key = 'inputShape' in entry ? 'inputShape' : 'input_shape';
+    problems.push({
+      path: `${at}[0].${key}`,
+      message: `is [${shape.join(', ')}] but the data has ` +
+        `${data.features} feature columns.`,
+    });
+  }
+
+  // Dropout, Flatten, Activation and BatchNormalization keep the width
+  // of a row; only a Dense layer changes it.
+  const last = layers.map((l) => l.type).lastIndexOf('Dense');
+  if (last === -1) {
+    if (data.features !== data.classes) {
+      problems.push({
+        path: at,
+        message: `has no Dense layer, so the model has ` +
+          `${data.features} outputs (one per feature column) but the ` +
+          `data has ${data.classes} classes; end with a Dense layer of ` +
+          `${data.classes} units.`,
+      });
+    }
+    return problems;
+  }
+  const units = layers[last]!.options['units'] as number;
+  if (units !== data.classes) {
+    const which = last === layers.length - 1 ? 'layer' : 'Dense layer';
+    problems.push({
+      path: `${at}[${last}].units`,
+      message: `the last ${which} has ${units} ` +
+        `unit${units === 1 ? '' : 's'} but the data has ${data.classes} ` +
+        `classes; give it ${data.classes}, one per class.`,
+    });
+  }
+  return problems;
+}
+
+/** The data checks of the torch runner, for every model at once. */
+function torchProblems(model: ModelConfig, data: DataShape): Problem[] {
+  const spec = parseTorchSection(model.section, model.keyPath);
+  const at = model.keyPath;
+  const problems: Problem[] = [];
+  const linears = spec.model.flatMap((layer, i) =>
+    layer.type === 'Linear' ? [{ layer, i }] : []) as
+    { layer: LayerSpec & { type: 'Linear' }; i: number }[];
+  // The config check made sure there is a Linear layer.
+  const first = linears[0]!;
+  if (first.layer.in_features !== data.features) {
+    problems.push({
+      path: `${at}.model[${first.i}].in_features`,
+      message: `is ${first.layer.in_features} but the data has ` +
+        `${data.features} feature columns.`,
+    });
+  }
+  const last = linears.at(-1)!;
+  if (last.layer.out_features !== data.classes) {
+    problems.push({
+      path: `${at}.model[${last.i}].out_features`,
+      message: `is ${last.layer.out_features} but the data has ` +
+        `${data.classes} classes.`,
+    });
+  }
+  const weight = spec.loss.weight;
+  if (weight !== undefined && weight.length !== data.classes) {
+    problems.push({
+      path: `${at}.loss.weight`,
+      message: `has ${weight.length} weights but the data has ` +
+        `${data.classes} classes.`,
+    });
+  }
+  const batch = spec.dataloader.batch_size;
+  if (batch > data.rows && spec.dataloader.drop_last) {
+    problems.push({
+      path: `${at}.dataloader.batch_size`,
+      message: `is ${batch}, larger than the ${data.rows} training rows, ` +
+        'and drop_last is true: no batch would be left to train on.',
+    });
+  }
+  return problems;
+}
