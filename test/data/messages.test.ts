@@ -67,23 +67,22 @@ describe('a label of the other kind is named on its own line', () => {
         'classes are numbers (1, 3, 5); every label must be a number.');
   });
 
-  it('refuses training labels that mix numbers and texts', async () => {
-    const data = await loadCsv(strayLabelFile(), { cache: false });
-    // 9 numbers and 1 text: the text is the one to name.
-    expect(() => checkTrainingLabels(data)).toThrow(
-      `${data.file}, line 7: the label 'seven' is not a number, but 9 of ` +
-        'the 10 labels are; labels must be all numbers or all texts ' +
-        '(scikit-learn: "Mix of label input types (string and number)").');
-    // 3 texts and 1 number: the number is the one to name.
-    const texts = { y: ['cat', 'dog', '7', 'cat'], file: 'pets.csv',
-      labelName: 'label' };
-    expect(() => checkTrainingLabels(texts)).toThrow(
-      "pets.csv: the label '7' in row 2 (0-based) is a number, but 3 of " +
-        'the 4 labels are texts; labels must be all numbers or all texts ' +
-        '(scikit-learn: "Mix of label input types (string and number)").');
-    expect(() => checkTrainingLabels({ ...texts, y: ['cat', 'dog'] }))
-      .not.toThrow();
-  });
+  it('refuses a stray text among number labels, not numbers among texts',
+    async () => {
+      const data = await loadCsv(strayLabelFile(), { cache: false });
+      // 9 numbers and 1 text: the text is the one to name.
+      expect(() => checkTrainingLabels(data)).toThrow(
+        `${data.file}, line 7: the label 'seven' is not a number, but 9 of ` +
+          'the 10 labels are; a text among number classes is most likely a ' +
+          'typo (pandas would make every label a text and scikit-learn ' +
+          'would train it as one more class).');
+      // 3 texts and 1 number: classes named by texts, as pandas reads them.
+      const texts = { y: ['cat', 'dog', '7', 'cat'], file: 'pets.csv',
+        labelName: 'label' };
+      expect(() => checkTrainingLabels(texts)).not.toThrow();
+      expect(() => checkTrainingLabels({ ...texts, y: ['cat', 'dog'] }))
+        .not.toThrow();
+    });
 });
 
 describe('an unclosed quote is named where it opens', () => {
