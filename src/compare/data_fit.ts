@@ -3,7 +3,7 @@ import type {
   ModelConfig,
 } from '../config/comparison_config.js';
 import { parseLayerEntry } from '../keras/layers/from_config.js';
-import { parseTorchSection, type LayerSpec } from '../torch/config.js';
+import { parseTorchSection, torchDataMismatches } from '../torch/config.js';
 import { refuse, type Problem } from './refusal.js';
 
 /** What the models must fit: the training data's shape. */
@@ -94,44 +94,6 @@ function kerasProblems(model: ModelConfig, data: DataShape): Problem[] {
 
 /** The data checks of the torch runner, for every model at once. */
 function torchProblems(model: ModelConfig, data: DataShape): Problem[] {
-  const spec = parseTorchSection(model.section, model.keyPath);
-  const at = model.keyPath;
-  const problems: Problem[] = [];
-  const linears = spec.model.flatMap((layer, i) =>
-    layer.type === 'Linear' ? [{ layer, i }] : []) as
-    { layer: LayerSpec & { type: 'Linear' }; i: number }[];
-  // The config check made sure there is a Linear layer.
-  const first = linears[0]!;
-  if (first.layer.in_features !== data.features) {
-    problems.push({
-      path: `${at}.model[${first.i}].in_features`,
-      message: `is ${first.layer.in_features} but the data has ` +
-        `${data.features} feature columns.`,
-    });
-  }
-  const last = linears.at(-1)!;
-  if (last.layer.out_features !== data.classes) {
-    problems.push({
-      path: `${at}.model[${last.i}].out_features`,
-      message: `is ${last.layer.out_features} but the data has ` +
-        `${data.classes} classes.`,
-    });
-  }
-  const weight = spec.loss.weight;
-  if (weight !== undefined && weight.length !== data.classes) {
-    problems.push({
-      path: `${at}.loss.weight`,
-      message: `has ${weight.length} weights but the data has ` +
-        `${data.classes} classes.`,
-    });
-  }
-  const batch = spec.dataloader.batch_size;
-  if (batch > data.rows && spec.dataloader.drop_last) {
-    problems.push({
-      path: `${at}.dataloader.batch_size`,
-      message: `is ${batch}, larger than the ${data.rows} training rows, ` +
-        'and drop_last is true: no batch would be left to train on.',
-    });
-  }
-  return problems;
+  return torchDataMismatches(
+    parseTorchSection(model.section, model.keyPath), model.keyPath, data);
 }

@@ -324,3 +324,65 @@ function unknownKey(
 function fail(path: string, message: string): never {
   throw new ConfigError(`${path}: ${message}`, undefined, path);
 }
+
+/** A setting of a torch section that cannot work with the data. */
+export interface DataMismatch {
+  /** Key path such as `models[2].model[0].in_features`. */
+  path: string;
+  /** What is wrong, ending with a full stop. */
+  message: string;
+}
+
+/**
+ * The settings of `spec` that do not fit data of `features` columns,
+ * `classes` classes and `rows` rows: the first Linear layer's inputs,
+ * the last one's outputs, the loss's class weights, and a batch that
+ * drop_last would leave empty.
+ */
+export function torchDataMismatches(
+  spec: TorchSection,
+  keyPath: string,
+  data: { features: number; classes: number; rows: number },
+): DataMismatch[] {
+  const linears = spec.model.flatMap((layer, i) =>
+    layer.type === 'Linear' ? [{ layer, i }] : []) as
+    { layer: LayerSpec & { type: 'Linear' }; i: number }[];
+  const found: DataMismatch[] = [];
+  // parseTorchSection made sure there is a Linear layer.
+  const first = linears[0]!;
+  if (first.layer.in_features !== data.features) {
+    found.push({
+      path: `${keyPath}.model[${first.i}].in_features`,
+      message: `is ${first.layer.in_features} but the data has ` +
+        `${data.features} feature columns.`,
+    });
+  }
+  const last = linears.at(-1)!;
+  if (last.layer.out_features !== data.classes) {
+    found.push({
+      path: `${keyPath}.model[${last.i}].out_features`,
+      message: `is ${last.layer.out_features} but the data has ` +
+        `${data.classes} classes.`,
+    });
+  }
+  const weight = spec.loss.weight;
+  if (weight !== undefined && weight.length !== data.classes) {
+    found.push({
+      path: `${keyPath}.loss.weight`,
+      message: `has ${weight.length} weights but the data has ` +
+        `${data.classes} classes.`,
+    });
+  }
+  // As PyTorch's DataLoader, a batch larger than the data is one short
+  // batch; only drop_last would leave no batch (PyTorch's loop then
+  // divides by len(loader) == 0).
+  const batch = spec.dataloader.batch_size;
+  if (batch > data.rows && spec.dataloader.drop_last) {
+    found.push({
+      path: `${keyPath}.dataloader.batch_size`,
+      message: `is ${batch}, larger than the ${data.rows} training rows, ` +
+        'and drop_last is true: no batch would be left to train on.',
+    });
+  }
+  return found;
+}

@@ -11,6 +11,7 @@ import { randomSeed } from '../util/random.js';
 import { backward, noGrad } from './autograd.js';
 import {
   parseTorchSection,
+  torchDataMismatches,
   type LayerSpec,
   type TorchSection,
 } from './config.js';
@@ -92,37 +93,14 @@ function checkAgainstData(
   keyPath: string,
   data: TrainingData,
 ): void {
-  const linears = spec.model
-    .map((l, i) => [l, i] as const)
-    .filter(([l]) => l.type === 'Linear') as
-    (readonly [LayerSpec & { type: 'Linear' }, number])[];
-  const [first, firstAt] = linears[0]!;
-  if (first.in_features !== data.x.cols) {
-    const path = `${keyPath}.model[${firstAt}].in_features`;
-    throw new ConfigError(`${path}: is ${first.in_features} but the data ` +
-      `has ${data.x.cols} feature columns.`, undefined, path);
-  }
-  const [last, lastAt] = linears.at(-1)!;
-  if (last.out_features !== data.classes.length) {
-    const path = `${keyPath}.model[${lastAt}].out_features`;
-    throw new ConfigError(`${path}: is ${last.out_features} but the data ` +
-      `has ${data.classes.length} classes.`, undefined, path);
-  }
-  const weight = spec.loss.weight;
-  if (weight !== undefined && weight.length !== data.classes.length) {
-    const path = `${keyPath}.loss.weight`;
-    throw new ConfigError(`${path}: has ${weight.length} weights but the ` +
-      `data has ${data.classes.length} classes.`, undefined, path);
-  }
-  // As PyTorch's DataLoader, a batch larger than the data is one short
-  // batch; only drop_last would leave no batch (PyTorch's loop then
-  // divides by len(loader) == 0).
-  const batch = spec.dataloader.batch_size;
-  if (batch > data.x.rows && spec.dataloader.drop_last) {
-    const path = `${keyPath}.dataloader.batch_size`;
-    throw new ConfigError(`${path}: is ${batch}, larger than the ` +
-      `${data.x.rows} training rows, and drop_last is true: no batch ` +
-      `would be left to train on.`, undefined, path);
+  const [first] = torchDataMismatches(spec, keyPath, {
+    features: data.x.cols,
+    classes: data.classes.length,
+    rows: data.x.rows,
+  });
+  if (first !== undefined) {
+    throw new ConfigError(`${first.path}: ${first.message}`, undefined,
+      first.path);
   }
 }
 
