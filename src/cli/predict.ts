@@ -19,7 +19,7 @@ export interface ModelCsvOptions {
    * as the model's `labelName` (or `label`), every column is a feature.
    * @default the model's `labelName`, else `'label'`
    */
-  label?: string | number;
+  label?: string | number | false;
   /** The first line names the columns. @default true */
   header?: boolean;
   /** Field separator. @default `;` or `,`, read from the first line */
@@ -50,8 +50,19 @@ export async function readCsvForModel(
   options: ModelCsvOptions & { requireLabel?: boolean } = {},
 ): Promise<ModelCsv> {
   const header = options.header ?? true;
-  const label = options.label ?? trio.metadata.labelName ?? 'label';
   const expect = trio.metadata.featureNames;
+  if (options.label === false) {
+    // --no-label: every column is a feature.
+    if (options.requireLabel) {
+      throw new DataError(`${file}: scoring needs the true labels, so ` +
+        '--no-label cannot be used here; name the label column with ' +
+        '--label <name or index>.', file);
+    }
+    const first = readFirstRecord(file, options.delimiter);
+    return await readUnlabeled(file, trio, header,
+      options.delimiter ?? first?.delimiter ?? ',');
+  }
+  const label = options.label ?? trio.metadata.labelName ?? 'label';
   if (!options.requireLabel && options.label === undefined) {
     const first = readFirstRecord(file, options.delimiter);
     const unlabeled = first !== undefined && (header
@@ -277,7 +288,7 @@ export function csvOptions<T>(y: Argv<T>) {
     .option('label', {
       type: 'string',
       describe: 'Label column, by name or 0-based index (default: the ' +
-        "model's label name, else 'label')",
+        "model's label name, else 'label'); --no-label: the file has none",
     })
     .option('header', {
       type: 'boolean',
@@ -309,9 +320,9 @@ export async function startBackend(
   stderr.write(`Backend: ${describeBackend(choice)}\n`);
 }
 
-/** A `--label` value: a number means a column index. */
-export function parseLabelArg(label: string | number | undefined):
-  string | number | undefined {
+/** A `--label` value: a number means a column index; false, none. */
+export function parseLabelArg(label: string | number | false | undefined):
+  string | number | false | undefined {
   if (typeof label === 'string' && /^\d+$/.test(label)) {
     return Number(label);
   }

@@ -98,6 +98,18 @@ describe('trio predict', () => {
     expect(text).toBe(['prediction', ...expectedPred, ''].join('\n'));
   });
 
+  it('reads every column as a feature with --no-label', async () => {
+    const { text } = await predictText({ model: modelDir,
+      csv: unlabelled('no-label.csv'), label: false });
+    expect(text).toBe(['prediction', ...expectedPred, ''].join('\n'));
+    // A label column is then one feature too many.
+    const csv = labelled('labelled-no-label.csv');
+    await expect(predictText({ model: modelDir, csv, label: false }))
+      .rejects.toThrow(`${csv}, line 1: the feature columns differ from ` +
+        "the training file's (5 here, 4 there): not in the training file: " +
+        "'y'.");
+  });
+
   it('reads a CSV without a label column, with probabilities', async () => {
     const { text } = await predictText({
       model: path.join(modelDir, 'model.json'), csv: unlabelled(),
@@ -246,6 +258,11 @@ describe('trio evaluate', () => {
   });
 
   it('needs the label column', async () => {
+    const csv = labelled('for-no-label.csv');
+    await expect(runEvaluate({ model: modelDir, csv, label: false }))
+      .rejects.toThrow(`${csv}: scoring needs the true labels, so ` +
+        '--no-label cannot be used here; name the label column with ' +
+        '--label <name or index>.');
     await expect(runEvaluate({ model: modelDir, csv: unlabelled() }))
       .rejects.toThrow(DataError);
     await expect(runEvaluate({ model: modelDir, csv: unlabelled() }))
