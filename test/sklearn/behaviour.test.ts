@@ -151,6 +151,13 @@ describe('input checks', () => {
       'Found input variables with inconsistent numbers of samples: [2, 1].');
     await expect(clf.fit([[1, 2], [3, Number.NaN]], [0, 1])).rejects.toThrow(
       'Input X contains NaN (row 1, column 1).');
+    // Past the four-way unrolled sums, and in their tail.
+    const wide = (at: number, v: number) => [Array.from({ length: 9 },
+      (_, j) => (j === at ? v : j)), Array.from({ length: 9 }, (_, j) => j)];
+    await expect(clf.fit(wide(8, -Infinity), [0, 1])).rejects.toThrow(
+      'Input X contains infinity (row 0, column 8).');
+    await expect(clf.fit(wide(5, Infinity), [0, 1])).rejects.toThrow(
+      'Input X contains infinity (row 0, column 5).');
     clf.dispose();
   });
 });
