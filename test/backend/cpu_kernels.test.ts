@@ -13,6 +13,7 @@ import {
   denseStepGradients,
   expectInstallCycle,
   expectProductsLeakNothing,
+  itEqualsOriginal,
   expectSameTensor,
   FLAGS,
   maxRelDiff,
@@ -208,16 +209,7 @@ describe('cpu fast paths', () => {
       ['empty shared axis', () =>
         tf.matMul(tf.ones([2, 0]), tf.ones([0, 4]))],
     ];
-    for (const [name, fn] of cases) {
-      it(`equal the original kernel exactly: ${name}`, () => {
-        const { original, patched } = bothWays(() => tf.tidy(fn));
-        expect(patched.shape).toEqual(original.shape);
-        expect(patched.dtype).toBe(original.dtype);
-        expect(Array.from(patched.dataSync()))
-          .toEqual(Array.from(original.dataSync()));
-        tf.dispose([original, patched]);
-      });
-    }
+    itEqualsOriginal('equal the original kernel exactly', bothWays, cases);
 
     it('throw the original error for mismatched inner sizes', () => {
       const a = tf.ones([2, 3]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 
 /** Backend buffers, including any a kernel forgot to free. */
 export function dataIds(): number {
@@ -204,4 +204,25 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
     }
   }
   return a.length === b.length ? -1 : n;
+}
+
+/**
+ * One test per case: the tensor `fn` makes has the original kernel's
+ * shape, dtype and values, exactly.
+ */
+export function itEqualsOriginal(
+  title: string,
+  bothWays: <T>(fn: () => T) => { original: T; patched: T },
+  cases: [string, () => tf.Tensor][],
+): void {
+  for (const [name, fn] of cases) {
+    it(`${title}: ${name}`, () => {
+      const { original, patched } = bothWays(() => tf.tidy(fn));
+      expect(patched.shape).toEqual(original.shape);
+      expect(patched.dtype).toBe(original.dtype);
+      expect(Array.from(patched.dataSync()))
+        .toEqual(Array.from(original.dataSync()));
+      tf.dispose([original, patched]);
+    });
+  }
 }

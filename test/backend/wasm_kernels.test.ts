@@ -13,6 +13,7 @@ import {
   denseStepGradients,
   expectInstallCycle,
   expectProductsLeakNothing,
+  itEqualsOriginal,
   FLAGS,
   maxRelDiff,
   operands,
@@ -150,16 +151,7 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       ['stridedSlice taking everything', () =>
         tf.stridedSlice(x3, [0, 0, 0], [4, 5, 6])],
     ];
-    for (const [name, fn] of cases) {
-      it(`equals the original kernel: ${name}`, () => {
-        const { original, patched } = bothWays(() => tf.tidy(fn));
-        expect(patched.shape).toEqual(original.shape);
-        expect(patched.dtype).toEqual(original.dtype);
-        expect(Array.from(patched.dataSync()))
-          .toEqual(Array.from(original.dataSync()));
-        tf.dispose([original, patched]);
-      });
-    }
+    itEqualsOriginal('equals the original kernel', bothWays, cases);
 
     it('copies the box named by begin and size', () => {
       // Row r of the input holds 10r .. 10r+9; rows 2-3, columns 4-6.
@@ -205,16 +197,7 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
         return tf.where(tf.greater(w, 0), w, tf.scalar(-7));
       }],
     ];
-    for (const [name, fn] of cases) {
-      it(`equals the original kernel: ${name}`, () => {
-        const { original, patched } = bothWays(() => tf.tidy(fn));
-        expect(patched.shape).toEqual(original.shape);
-        expect(patched.dtype).toEqual(original.dtype);
-        expect(Array.from(patched.dataSync()))
-          .toEqual(Array.from(original.dataSync()));
-        tf.dispose([original, patched]);
-      });
-    }
+    itEqualsOriginal('equals the original kernel', bothWays, cases);
 
     it('repeats the input along each axis', () => {
       // [[1, 2], [3, 4]] tiled [2, 3]: each row repeated 3 times across,
@@ -261,16 +244,7 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       ['small slices (original kernel)', () =>
         tf.gather(source, [9, 0, 2], 2)],
     ];
-    for (const [name, fn] of cases) {
-      it(`equals the original kernel: ${name}`, () => {
-        const { original, patched } = bothWays(() => tf.tidy(fn));
-        expect(patched.shape).toEqual(original.shape);
-        expect(patched.dtype).toEqual(original.dtype);
-        expect(Array.from(patched.dataSync()))
-          .toEqual(Array.from(original.dataSync()));
-        tf.dispose([original, patched]);
-      });
-    }
+    itEqualsOriginal('equals the original kernel', bothWays, cases);
 
     it('copies the rows named by the indices', () => {
       // Row r of the input holds r*10 .. r*10+9, so the gathered rows

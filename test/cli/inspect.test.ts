@@ -6,9 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yargs from 'yargs';
-import { inspectCommand } from '../../src/cli/inspect.js';
 import { DataError } from '../../src/errors.js';
+import { runInspectCli } from '../data/helpers.js';
 
 let tmp: string;
 let features: string;
@@ -22,25 +21,7 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Runs `trio inspect ...args` through yargs; returns what it printed. */
-async function inspect(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((text: string) => {
-    out.push(text);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await yargs(['inspect', ...args]).command(inspectCommand).strict()
-      .fail((message, error) => {
-        throw error ?? new Error(message);
-      })
-      .parseAsync();
-  } finally {
-    process.stdout.write = write;
-  }
-  return out.join('');
-}
+const inspect = runInspectCli;
 
 describe('trio inspect --no-label', () => {
   it('reads every column as a feature, without class counts', async () => {

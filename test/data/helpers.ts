@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
+import yargs from 'yargs';
+import { inspectCommand } from '../../src/cli/inspect.js';
 import { DataError } from '../../src/errors.js';
 
 /** Path of a committed CSV fixture. */
@@ -28,4 +30,26 @@ Promise<DataError> {
     return error as DataError;
   }
   throw new Error('expected a DataError, but nothing was thrown');
+}
+
+/** Runs `trio inspect ...args` through yargs; returns what it printed. */
+export async function runInspectCli(args: string[]): Promise<string> {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((text: string) => {
+    out.push(text);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await yargs(['inspect', ...args])
+      .command(inspectCommand)
+      .strict()
+      .fail((message, error) => {
+        throw error ?? new Error(message);
+      })
+      .parseAsync();
+  } finally {
+    process.stdout.write = write;
+  }
+  return out.join('');
 }

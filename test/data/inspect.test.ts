@@ -1,32 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import yargs from 'yargs';
-import { inspectCommand, runInspect } from '../../src/cli/inspect.js';
+import { runInspect } from '../../src/cli/inspect.js';
 import { DataError, OptionError } from '../../src/errors.js';
-import { fixture, tempFolder } from './helpers.js';
+import { fixture, runInspectCli, tempFolder } from './helpers.js';
 
-/** Runs `trio inspect ...args` through yargs, capturing stdout. */
-async function trio(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((text: string) => {
-    out.push(text);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await yargs(['inspect', ...args])
-      .command(inspectCommand)
-      .strict()
-      .fail((message, error) => {
-        throw error ?? new Error(message);
-      })
-      .parseAsync();
-  } finally {
-    process.stdout.write = write;
-  }
-  return out.join('');
-}
+const trio = runInspectCli;
 
 describe('trio inspect', () => {
   it('prints shape, head, describe and value counts', async () => {
