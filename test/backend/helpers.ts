@@ -226,3 +226,25 @@ export function itEqualsOriginal(
     });
   }
 }
+
+/**
+ * Asserts the four products of a = [[1, 2], [3, 4]] and b = [[5, 6],
+ * [7, 8]], worked out by hand, under each transpose flag.
+ */
+export function expectHandProducts(): void {
+  const a = tf.tensor2d([[1, 2], [3, 4]]);
+  const b = tf.tensor2d([[5, 6], [7, 8]]);
+  // a x b = [[1*5 + 2*7, 1*6 + 2*8], [3*5 + 4*7, 3*6 + 4*8]].
+  expect(Array.from(values(tf.matMul(a, b)))).toEqual([19, 22, 43, 50]);
+  // a^T x b = [[1, 3], [2, 4]] x b = [[1*5 + 3*7, 1*6 + 3*8],
+  // [2*5 + 4*7, 2*6 + 4*8]].
+  expect(Array.from(values(tf.matMul(a, b, true, false))))
+    .toEqual([26, 30, 38, 44]);
+  // a x b^T = [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]].
+  expect(Array.from(values(tf.matMul(a, b, false, true))))
+    .toEqual([17, 23, 39, 53]);
+  // a^T x b^T = (b x a)^T; b x a = [[23, 34], [31, 46]].
+  expect(Array.from(values(tf.matMul(a, b, true, true))))
+    .toEqual([23, 31, 34, 46]);
+  tf.dispose([a, b]);
+}

@@ -12,6 +12,7 @@ import {
   dataIds,
   denseStepGradients,
   expectInstallCycle,
+  expectHandProducts,
   expectProductsLeakNothing,
   itEqualsOriginal,
   FLAGS,
@@ -52,20 +53,8 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
     ]);
   });
 
-  it('computes a transposed product derived by hand', () => {
-    // [[1, 2], [3, 4]]^T x [[5, 6], [7, 8]] = [[1, 3], [2, 4]] x [[5, 6],
-    // [7, 8]] = [[1*5 + 3*7, 1*6 + 3*8], [2*5 + 4*7, 2*6 + 4*8]].
-    const a = tf.tensor2d([[1, 2], [3, 4]]);
-    const b = tf.tensor2d([[5, 6], [7, 8]]);
-    expect(Array.from(values(tf.matMul(a, b, true, false))))
-      .toEqual([26, 30, 38, 44]);
-    // a x b^T = [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]].
-    expect(Array.from(values(tf.matMul(a, b, false, true))))
-      .toEqual([17, 23, 39, 53]);
-    // a^T x b^T = (b x a)^T; b x a = [[23, 34], [31, 46]].
-    expect(Array.from(values(tf.matMul(a, b, true, true))))
-      .toEqual([23, 31, 34, 46]);
-    tf.dispose([a, b]);
+  it('computes products derived by hand', () => {
+    expectHandProducts();
   });
 
   for (const [tA, tB] of FLAGS) {
