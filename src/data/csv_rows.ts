@@ -60,7 +60,7 @@ export function csvError(
 }
 
 /** From here up, a number rounds to Infinity as a float32. */
-const FLOAT32_OVERFLOW = 3.4028235677973366e38;
+export const FLOAT32_OVERFLOW = 3.4028235677973366e38;
 
 /** A decimal number as written: sign, digits, point, exponent, spaces. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;

@@ -1,14 +1,12 @@
 import {
   countLineEnds,
   featureCount,
+  FLOAT32_OVERFLOW,
   isCellNumber,
   maxRecords,
   type ParsedRows,
   type RowSpec,
 } from './csv_rows.js';
-
-/** From here up, a number rounds to Infinity as a float32. */
-const FLOAT32_OVERFLOW = 3.4028235677973366e38;
 
 /** Exact powers of ten as doubles (10^22 is the last exact one). */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
