@@ -418,7 +418,7 @@ function checkTargets(): TargetCheck[] {
   };
   const check = (target: string, w: [string, number] | undefined,
     limit: number, unit: string, how: string): TargetCheck =>
-    w === undefined ? { target, measured: `not measured (${how})` }
+    w === undefined ? { target, measured: `not measured (needs ${how})` }
       : { target, measured: `${w[0]}: ${w[1].toFixed(2)}${unit}`,
         met: w[1] <= limit };
   const versusTorch = (batch: number) => worst(facades.map((f) =>
@@ -427,22 +427,22 @@ function checkTargets(): TargetCheck[] {
     'reference+l2') ? 'reference+l2' : 'reference';
   return [
     check('each facade at batch 200 at most 1.0x PyTorch (2 threads)',
-      versusTorch(200), 1.0, 'x', '--peers with batch 200'),
+      versusTorch(200), 1.0, 'x', '--peers and batch 200'),
     check('each facade at batch 32 at most 1.5x PyTorch (2 threads)',
-      versusTorch(32), 1.5, 'x', '--peers with batch 32'),
+      versusTorch(32), 1.5, 'x', '--peers and batch 32'),
     check('each facade at most 1.05x the same model in plain tfjs',
       worst(facades.flatMap((f) => batches.map((b): [string, number |
         undefined] => [`${f} at batch ${b}`,
         ratioOf(epoch(f, b), epoch(base(f), b))]))), 1.05, 'x',
-      '--subjects with reference and reference+l2'),
+      'the facades and their baselines in --subjects'),
     check('first CSV load no slower than pandas',
       csv?.coldSeconds === undefined || csv.pandasSeconds === undefined
         ? undefined : ['first load / pandas',
           csv.coldSeconds / csv.pandasSeconds], 1.0, 'x',
-      'without --no-csv, with --peers'),
+      '--peers, without --no-csv'),
     check('cached CSV load under 0.3 s', csv?.cachedSeconds === undefined
       ? undefined : ['cached load', csv.cachedSeconds], 0.3, ' s',
-      'without --no-csv'),
+      'no --no-csv'),
     check('npm start peak memory under 1.5 GB',
       start?.maxRssMb === undefined ? undefined
         : ['npm start', start.maxRssMb / 1024], 1.5, ' GiB', '--start'),

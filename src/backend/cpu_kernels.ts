@@ -29,8 +29,11 @@ import {
  * against an exact sum). The original kernel sums blocks of 48 in double
  * and rounds to float32 after each block; its own error, and so the
  * difference between the two, grows with the shared length: about 2e-6
- * relative at 784, 1e-5 at 4000 (random values in [-1, 1]). Bias and
- * activation are then applied with the original kernels' own formulas.
+ * relative at 784, 1e-5 at 4000 (random values in [-1, 1]). A partial
+ * sum beyond float32's range makes the original return Infinity where
+ * this returns the finite total (48 x 1e30 then 48 x -1e30 gives 0).
+ * Bias and activation are then applied with the original kernels' own
+ * formulas.
  *
  * Anything else goes to the original kernel unchanged: other dtypes,
  * batches that differ (broadcast), empty operands, mismatched inner sizes

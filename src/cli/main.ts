@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(evaluateCommand)
     .demandCommand(1, 'Name a command: compare, inspect, predict or evaluate')
     .strict()
+    .check(optionsGivenOnce)
     .recommendCommands()
     .fail((message, err, y) => {
       if (err !== undefined && err !== null) {
@@ -40,6 +41,21 @@ export async function main(argv: string[]): Promise<void> {
     }
     process.exitCode = 1;
   }
+}
+
+/**
+ * Refuses an option given twice, or with its --no- form too: yargs then
+ * passes both values as an array, which every option here would reject
+ * with a message about the library call rather than the flag.
+ */
+function optionsGivenOnce(argv: Record<string, unknown>): true {
+  for (const [name, value] of Object.entries(argv)) {
+    if (name !== '_' && Array.isArray(value)) {
+      throw new TrioError(`--${name} was given more than once (or with ` +
+        `--no-${name} too); give it once.`);
+    }
+  }
+  return true;
 }
 
 await main(hideBin(process.argv));

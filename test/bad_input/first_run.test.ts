@@ -133,6 +133,15 @@ describe('predict and evaluate', () => {
     expect(evaluate.stdout).toMatch(/^Model: /);
   });
 
+  it('refuse --label given with --no-label, naming the flag', async () => {
+    for (const args of [['predict', 'out/sk', 'test.csv'],
+      ['evaluate', 'out/sk', 'test.csv'], ['inspect', 'test.csv']]) {
+      expectFailure(await trio(main, [...args, '--label', 'label',
+        '--no-label'], tmp), 'trio: --label was given more than once (or ' +
+        'with --no-label too); give it once.');
+    }
+  });
+
   it('and inspect leave no parse cache beside the CSV', async () => {
     // Over the cache's 1 MiB floor; only compare reads its data again.
     const dir = path.join(tmp, 'big');
