@@ -439,10 +439,10 @@ function checkTargets(): TargetCheck[] {
       csv?.coldSeconds === undefined || csv.pandasSeconds === undefined
         ? undefined : ['first load / pandas',
           csv.coldSeconds / csv.pandasSeconds], 1.0, 'x',
-      '--peers, without --no-csv'),
+      '--peers and the CSV step'),
     check('cached CSV load under 0.3 s', csv?.cachedSeconds === undefined
       ? undefined : ['cached load', csv.cachedSeconds], 0.3, ' s',
-      'no --no-csv'),
+      'the CSV step (no --no-csv)'),
     check('npm start peak memory under 1.5 GB',
       start?.maxRssMb === undefined ? undefined
         : ['npm start', start.maxRssMb / 1024], 1.5, ' GiB', '--start'),
