@@ -1,18 +1,17 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildCli,
+  cliWithData,
   config,
   expectFailure,
   expectNoStack,
   kerasModel,
-  makeTmp,
+  removeTmp,
   savedModels,
   sklearnModel,
   torchModel,
   trio,
   writeConfig,
-  writeData,
 } from './helpers.js';
 
 // Issue 8, config cases, through `trio compare`: every message names the
@@ -22,13 +21,9 @@ let main: string;
 let tmp: string;
 
 beforeAll(() => {
-  main = buildCli();
-  tmp = makeTmp('trio-bad-config-');
-  writeData(tmp);
+  ({ main, tmp } = cliWithData('trio-bad-config-'));
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 const MODELS = () => [sklearnModel(), kerasModel(), torchModel()];
 

@@ -2,19 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HEADER,
-  buildCli,
+  cliWithData,
   config,
   expectFailure,
   expectNoStack,
-  makeTmp,
+  HEADER,
+  removeTmp,
   rows,
   savedModels,
   sklearnModel,
   trio,
   write,
   writeConfig,
-  writeData,
 } from './helpers.js';
 
 // Issue 8, CSV cases, through the real CLI: `trio compare` on a config
@@ -26,13 +25,9 @@ let main: string;
 let tmp: string;
 
 beforeAll(() => {
-  main = buildCli();
-  tmp = makeTmp('trio-bad-csv-');
-  writeData(tmp);
+  ({ main, tmp } = cliWithData('trio-bad-csv-'));
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 const TRAIN = rows(300, 1);
 

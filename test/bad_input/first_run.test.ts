@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HEADER,
-  buildCli,
+  cliWithData,
   config,
   expectFailure,
+  HEADER,
   kerasModel,
-  makeTmp,
+  removeTmp,
   rows,
   savedModels,
   sklearnModel,
@@ -27,9 +27,7 @@ let tmp: string;
 let nodeInstalled: boolean;
 
 beforeAll(async () => {
-  main = buildCli();
-  tmp = makeTmp('trio-first-run-');
-  writeData(tmp);
+  ({ main, tmp } = cliWithData('trio-first-run-'));
   try {
     await import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string);
     nodeInstalled = true;
@@ -37,9 +35,7 @@ beforeAll(async () => {
     nodeInstalled = false;
   }
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 /** `trio compare name --quiet` on models, in folder dir (default tmp). */
 async function compare(name: string, models: object[], extra: string[] = [],

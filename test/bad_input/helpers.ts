@@ -143,6 +143,20 @@ export function expectNoStack(run: Run): void {
   }
 }
 
+/**
+ * The built CLI and a fresh folder (named from `prefix`) holding the
+ * shared data files; `removeTmp` deletes the folder after the tests.
+ */
+export function cliWithData(prefix: string): { main: string; tmp: string } {
+  const tmp = makeTmp(prefix);
+  writeData(tmp);
+  return { main: buildCli(), tmp };
+}
+
+export function removeTmp(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export function makeTmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HEADER,
-  buildCli,
+  cliWithData,
   config,
   expectNoStack,
+  HEADER,
   kerasModel,
-  makeTmp,
+  removeTmp,
   rows,
   savedModels,
   sklearnModel,
@@ -28,13 +28,9 @@ let main: string;
 let tmp: string;
 
 beforeAll(() => {
-  main = buildCli();
-  tmp = makeTmp('trio-bad-interrupt-');
-  writeData(tmp);
+  ({ main, tmp } = cliWithData('trio-bad-interrupt-'));
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 /**
  * Spawns `trio compare`; `when(stdout, stderr)` is asked after each chunk

@@ -18,6 +18,7 @@ import {
   expectNoStack,
   kerasModel,
   makeTmp,
+  removeTmp,
   rows,
   sklearnModel,
   torchModel,
@@ -37,9 +38,7 @@ beforeAll(() => {
   tmp = makeTmp('trio-bad-leaks-');
   writeData(tmp);
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 const RAW = rows(300, 1);
 const X = RAW.map((r) => r.slice(1).map((v) => v / 255));

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HEADER,
-  buildCli,
+  cliWithData,
   config,
   expectFailure,
   expectNoStack,
-  makeTmp,
+  HEADER,
+  removeTmp,
   rows,
   savedModels,
   sklearnModel,
@@ -25,16 +25,12 @@ let main: string;
 let tmp: string;
 
 beforeAll(async () => {
-  main = buildCli();
-  tmp = makeTmp('trio-new-user-');
-  writeData(tmp);
+  ({ main, tmp } = cliWithData('trio-new-user-'));
   const cfg = writeConfig(tmp, 'ok.yaml', config([sklearnModel()]));
   expect((await trio(main, ['compare', cfg, '--quiet'], tmp)).code)
     .toBe(0);
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 const OK = () => config([sklearnModel()]);
 const YAML_OK = () => fs.readFileSync(path.join(tmp, 'ok.yaml'), 'utf8');

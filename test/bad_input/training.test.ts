@@ -15,12 +15,12 @@ import { MLPClassifier } from '../../src/sklearn/mlp_classifier.js';
 import * as torch from '../../src/torch/index.js';
 import { torchEntry } from '../../src/torch/runner.js';
 import {
-  buildCli,
+  cliWithData,
   config,
   expectFailure,
   expectNoStack,
   kerasModel,
-  makeTmp,
+  removeTmp,
   rows,
   savedModels,
   sklearnModel,
@@ -44,18 +44,14 @@ const Y = RAW.map((r) => r[0]!);
 const X3 = X.map((r) => r.slice(0, 3));
 
 beforeAll(async () => {
-  main = buildCli();
-  tmp = makeTmp('trio-bad-training-');
-  writeData(tmp);
+  ({ main, tmp } = cliWithData('trio-bad-training-'));
   // One saved model per facade for trio predict / trio evaluate.
   const cfg = writeConfig(tmp, 'ok.yaml',
     config([sklearnModel(), kerasModel(), torchModel()]));
   const run = await trio(main, ['compare', cfg, '--quiet'], tmp);
   expect(run.code, run.stderr).toBe(0);
 });
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => removeTmp(tmp));
 
 // On unscaled 0-255 inputs a ReLU network mostly dies (the loss stays at
 // ln 3); a network of linear layers multiplies its gradients from layer
