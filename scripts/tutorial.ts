@@ -6,7 +6,7 @@
  * docs/PORTING.md puts each line beside its Python.
  *
  *   npm run tutorial -- [--rows N] [--test-rows N] [--epochs N]
- *     [--backend wasm|cpu|tensorflow] [--seed N]
+ *     [--backend node|wasm|cpu] [--seed N]
  *
  * --rows / --test-rows  use the first N rows of each file (a slice)
  * --epochs              epochs of all three models (default 50, as the
