@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HAVE_CHROMIUM,
   launchChromium,
+  newLocalPage,
   noteSkippedWithoutChromium,
 } from '../helpers/chromium.js';
 import {
@@ -168,14 +169,7 @@ describe.skipIf(!HAVE_CHROMIUM)('facade-saved models in headless Chromium',
       labels: number[];
     }> {
       const server = await startExampleServer({ model: folder });
-      const page = await context.newPage();
-      // Only the local server may be reached.
-      await page.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        return url.origin === new URL(server.url).origin
-          ? route.continue()
-          : route.abort();
-      });
+      const page = await newLocalPage(context, server.url);
       try {
         await page.goto(`${server.url}?count=${COUNT}&backend=cpu`);
         await page.waitForFunction(

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** Debian's chromium, which .ci/run installs with apt. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -45,4 +45,18 @@ export function launchChromium(
     args: CHROMIUM_ARGS,
     ...options,
   });
+}
+
+/** A new page that may reach only `serverUrl`'s origin; all else aborts. */
+export async function newLocalPage(
+  context: BrowserContext,
+  serverUrl: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  const origin = new URL(serverUrl).origin;
+  await page.route('**/*', (route) =>
+    new URL(route.request().url()).origin === origin
+      ? route.continue()
+      : route.abort());
+  return page;
 }
