@@ -58,9 +58,8 @@ export async function readCsvForModel(
         '--no-label cannot be used here; name the label column with ' +
         '--label <name or index>.', file);
     }
-    const first = readFirstRecord(file, options.delimiter);
-    return await readUnlabeled(file, trio, header,
-      options.delimiter ?? first?.delimiter ?? ',');
+    // loadFeatures detects the delimiter when none is given.
+    return await readUnlabeled(file, trio, header, options.delimiter);
   }
   const label = options.label ?? trio.metadata.labelName ?? 'label';
   if (!options.requireLabel && options.label === undefined) {
@@ -145,7 +144,7 @@ async function readUnlabeled(
   file: string,
   trio: TrioModel,
   header: boolean,
-  delimiter: string,
+  delimiter: string | undefined,
 ): Promise<ModelCsv> {
   const n = trio.nFeatures;
   const names = trio.metadata.featureNames;
@@ -153,7 +152,7 @@ async function readUnlabeled(
   // checked below.
   const data = await loadFeatures(file, {
     header,
-    delimiter,
+    ...(delimiter === undefined ? {} : { delimiter }),
     ...(names === undefined || !header ? {} : { expectColumns: names }),
   });
   if (data.x.cols !== n) {
