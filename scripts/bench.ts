@@ -6,7 +6,7 @@
  *   npm run bench -- [--batches 32,200,10000] [--epochs 1] [--rows N]
  *     [--subjects reference,reference+l2,sklearn,keras,torch] [--peers]
  *     [--start] [--no-csv] [--no-fast-paths] [--backend wasm]
- *     [--json file] [--seed 42] [--rounds 3]
+ *     [--json file] [--seed 42] [--rounds 5]
  *
  * --subjects   which of the plain tfjs loops (reference; reference+l2,
  *              the same with scikit-learn's L2 term, the sklearn
@@ -16,9 +16,16 @@
  *              and with 1 thread, its fastest here, pandas.read_csv)
  * --start      also run the default `npm start` and report its peak memory
  * --no-fast-paths  measure the unpatched wasm kernels (the "before")
- * --rounds N   train every subject N times per batch size, alternating
- *              their order, and report the median run (single runs swing
- *              10-40 % on a shared machine; default 3)
+ * --rounds N   train every subject (and run every peer) N times per batch
+ *              size, alternating their order (default 5)
+ *
+ * NOTE [best of N]: every comparison uses each subject's fastest round,
+ * the median is printed beside it. One-epoch runs of the same code swing
+ * 10-40 % on a 2-core machine, drifting over tens of seconds, while the
+ * differences the targets ask about are a few percent. Interference from
+ * other work only ever adds time, so the fastest round is the closest
+ * estimate of what the code itself costs (the convention of Python's
+ * timeit), and every subject and peer is judged by the same statistic.
  *
  * Epoch time = wall time of one training run (model set-up and data
  * upload included) divided by the epochs it ran. Progress goes to stderr;
@@ -36,7 +43,6 @@ import {
   wasmFastPathsInstalled,
 } from '../src/backend/wasm_kernels.js';
 import type { TrainingData } from '../src/compare/types.js';
-import { sliceRows } from '../src/data/matrix.js';
 import { mnistMatrix } from '../src/data/mnist.js';
 import { timeCsvLoad } from './bench/csv_load.js';
 import type { CsvTiming } from './bench/csv_load.js';
@@ -72,6 +78,8 @@ interface TrainingRow {
   epochSeconds?: number[];
   /** Epoch time of every round, when `--rounds` > 1. */
   runSeconds?: number[];
+  /** Median of `runSeconds` (`secondsPerEpoch` is the fastest). */
+  medianSecondsPerEpoch?: number;
   epochs?: number;
   loss?: number;
   /** Tensors left alive by the run (a leak when above 0). */
@@ -92,7 +100,7 @@ const { values: args } = parseArgs({
     backend: { type: 'string' },
     json: { type: 'string' },
     seed: { type: 'string', default: '42' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
   },
   strict: true,
 });
@@ -147,15 +155,15 @@ for (const name of wanted) {
 }
 
 // Warm-up: the first training of each subject pays for loading its code,
-// JIT and growing the wasm heap; keep that out of the measurements.
-const warmRows = Math.min(x.rows, 1000);
+// JIT and growing the wasm heap; keep that out of the measurements. A
+// full-size epoch: after one on 1000 rows, the first two full-size
+// rounds still ran up to 1.6x slower than the rest.
+const warmBatch = Math.min(x.rows, 200);
 for (const subject of subjects) {
   if (!('unavailable' in subject)) {
-    progress(`${subject.name}: warm-up on ${warmRows} rows...`);
-    await subject.train(
-      { ...data, x: sliceRows(x, 0, warmRows), y: y.subarray(0, warmRows) },
-      { batchSize: 100, epochs: 1, seed },
-    ).catch(() => undefined); // a failing subject fails again, measured
+    progress(`${subject.name}: warm-up, one epoch at batch ${warmBatch}...`);
+    await subject.train(data, { batchSize: warmBatch, epochs: 1, seed })
+      .catch(() => undefined); // a failing subject fails again, measured
   }
 }
 
@@ -178,21 +186,24 @@ for (const batch of batches) {
         status: 'not available', reason: subject.unavailable });
       continue;
     }
-    training.push(medianRun(runs.get(subject.name)!));
+    training.push(bestRun(runs.get(subject.name)!));
   }
 }
 
 const peers: PeerResult[] = [];
 if (args.peers) {
   for (const batch of batches) {
-    for (const peer of PEERS) {
-      // As many runs as the facades had, median reported.
-      const all: PeerResult[] = [];
-      for (let round = 0; round < rounds!; round++) {
+    // As many rounds as the facades had, alternating like theirs.
+    const all = new Map<string, PeerResult[]>();
+    for (let round = 0; round < rounds!; round++) {
+      for (const peer of round % 2 === 0 ? PEERS : [...PEERS].reverse()) {
         progress(`${peer} at batch ${batch}...`);
-        all.push(await runPeer(peer, batch, epochs!, rows));
+        all.set(peer, [...(all.get(peer) ?? []),
+          await runPeer(peer, batch, epochs!, rows)]);
       }
-      peers.push(medianRun(all));
+    }
+    for (const peer of PEERS) {
+      peers.push(bestRun(all.get(peer)!));
     }
   }
 }
@@ -220,7 +231,7 @@ const report = {
   peers,
   csv,
   memory: { benchMaxRssMb, start },
-  targets: checkTargets(),
+  targets: withMedians(checkTargets('best'), checkTargets('median')),
 };
 
 process.stdout.write(`${render()}\n`);
@@ -230,22 +241,28 @@ if (args.json !== undefined) {
 }
 
 /**
- * The run with the median epoch time (the lower middle one for an even
- * count), with every run's epoch time kept in `runSeconds`; a failed run
- * is reported as the failure.
+ * The run with the fastest epoch time (see NOTE [best of N]), with every
+ * run's epoch time kept in `runSeconds` and their median beside it; a
+ * failed run is reported as the failure.
  */
-function medianRun<
-  T extends { status: string; secondsPerEpoch?: number; runSeconds?: number[] },
->(all: T[]): T {
+function bestRun<T extends {
+  status: string;
+  secondsPerEpoch?: number;
+  runSeconds?: number[];
+  medianSecondsPerEpoch?: number;
+}>(all: T[]): T {
   const failed = all.find((r) => r.status !== 'ok');
   if (failed !== undefined) {
     return failed;
   }
-  const sorted = [...all].sort(
-    (a, b) => a.secondsPerEpoch! - b.secondsPerEpoch!);
+  const times = all.map((r) => r.secondsPerEpoch!);
+  const sorted = [...times].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
   return {
-    ...sorted[(sorted.length - 1) >> 1]!,
-    runSeconds: all.map((r) => r.secondsPerEpoch!),
+    ...all[times.indexOf(sorted[0]!)]!,
+    runSeconds: times,
+    medianSecondsPerEpoch: sorted.length % 2 === 1 ? sorted[middle]!
+      : (sorted[middle - 1]! + sorted[middle]!) / 2,
   };
 }
 
@@ -277,10 +294,15 @@ async function measure(subject: Subject, batch: number):
 
 function render(): string {
   const out: string[] = [];
-  const cell = (row: { status: string; secondsPerEpoch?: number } |
-    undefined) =>
-    row === undefined ? '-' : row.status === 'ok'
-      ? seconds(row.secondsPerEpoch) : row.status;
+  const cell = (row: {
+    status: string;
+    secondsPerEpoch?: number;
+    medianSecondsPerEpoch?: number;
+  } | undefined) =>
+    row === undefined ? '-' : row.status !== 'ok' ? row.status
+      : rounds! === 1 ? seconds(row.secondsPerEpoch)
+      : `${seconds(row.secondsPerEpoch)} (${
+        seconds(row.medianSecondsPerEpoch)})`;
   const batchHeads = batches.map((b) => `batch ${b}`);
   const find = (subject: string, batch: number) =>
     training.find((r) => r.subject === subject && r.batch === batch);
@@ -288,7 +310,9 @@ function render(): string {
     peers.find((p) => p.peer === name && p.batch === batch);
   const names = subjects.map((s) => s.name);
 
-  out.push(`Seconds per epoch: ${x.rows} MNIST rows, ${epochs} epoch(s), ` +
+  out.push(`Seconds per epoch${rounds! === 1 ? ''
+    : `, fastest of ${rounds} rounds (median)`}: ${x.rows} MNIST rows, ` +
+    `${epochs} epoch(s), ` +
     `backend ${backend.name}${backend.name === 'wasm'
       ? `, fast paths ${fastPaths ? 'on' : 'off'}` : ''}, ` +
     `load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
@@ -388,10 +412,17 @@ function render(): string {
   if (start?.errorTail) {
     out.push(`npm start failed:\n${start.errorTail}`);
   }
-  out.push('', 'Targets (issue 6), worst case of this run');
+  out.push('', `Targets (issue 6), worst case of this run${rounds! === 1
+    ? '' : ` (each subject's fastest of ${rounds} rounds)`}`);
   out.push(formatTable(['target', 'measured', 'verdict'],
     report.targets.map((t) => [t.target, t.measured,
       t.met === undefined ? '-' : t.met ? 'met' : 'MISSED'])));
+  const byMedians = report.targets.filter((t) => t.measuredByMedians);
+  if (byMedians.length > 0) {
+    out.push('', 'The same worst cases from median rounds (not the verdict)');
+    out.push(formatTable(['target', 'measured'],
+      byMedians.map((t) => [t.target, t.measuredByMedians!])));
+  }
   return out.join('\n');
 }
 
@@ -399,16 +430,36 @@ interface TargetCheck {
   target: string;
   /** What was measured, worst case first. */
   measured: string;
+  /**
+   * The same worst case from each subject's median round, for the
+   * training targets when there were several rounds; not the verdict.
+   */
+  measuredByMedians?: string;
   /** undefined: not measured in this run (say which option measures it). */
   met?: boolean;
 }
 
-/** Issue 6's targets against this run's numbers (worst case of each). */
-function checkTargets(): TargetCheck[] {
-  const epoch = (subject: string, batch: number) => training.find((r) =>
-    r.subject === subject && r.batch === batch)?.secondsPerEpoch;
-  const peerEpoch = (batch: number) => peers.find((p) =>
-    p.peer === 'PyTorch' && p.batch === batch)?.secondsPerEpoch;
+/** The verdicts, with what the medians would have said beside them. */
+function withMedians(best: TargetCheck[], median: TargetCheck[]):
+  TargetCheck[] {
+  return best.map((t, i) => rounds! > 1 && median[i]!.met !== undefined
+    ? { ...t, measuredByMedians: `${median[i]!.measured}` +
+      ` (${median[i]!.met ? 'within' : 'over'} the limit)` }
+    : t);
+}
+
+/**
+ * Issue 6's targets against this run's numbers (worst case of each),
+ * from each subject's fastest round (the verdict, NOTE [best of N]) or
+ * its median one.
+ */
+function checkTargets(statistic: 'best' | 'median'): TargetCheck[] {
+  const time = (r: TrainingRow | PeerResult | undefined) =>
+    statistic === 'best' ? r?.secondsPerEpoch : r?.medianSecondsPerEpoch;
+  const epoch = (subject: string, batch: number) => time(training.find(
+    (r) => r.subject === subject && r.batch === batch));
+  const peerEpoch = (batch: number) => time(peers.find((p) =>
+    p.peer === 'PyTorch' && p.batch === batch));
   const facades = FACADE_NAMES.filter((f) => wanted.includes(f));
   const worst = (pairs: [string, number | undefined][]) => {
     const known = pairs.filter((p): p is [string, number] =>

@@ -7,6 +7,7 @@
  *   node --import tsx scripts/bench/alternate.ts [--rows 12000]
  *     [--batches 32,200] [--rounds 5]
  *     [--subjects reference,reference+l2,sklearn,keras,torch]
+ *     [--backend wasm|cpu|node]
  *
  * `reference+l2` is the reference loop with scikit-learn's L2 penalty
  * (see subjects.ts). A subject
@@ -15,7 +16,6 @@
  */
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.js';
-import { sliceRows } from '../../src/data/matrix.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
 import {
   liveTensors,
@@ -31,13 +31,14 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '32,200' },
     rounds: { type: 'string', default: '5' },
     subjects: { type: 'string', default: 'reference,keras' },
+    backend: { type: 'string', default: 'wasm' },
   },
 });
 const rows = Number(args.rows);
 const batches = args.batches!.split(',').map(Number);
 const rounds = Number(args.rounds);
 
-await selectBackend('wasm');
+await selectBackend(args.backend as Parameters<typeof selectBackend>[0]);
 const { x, y } = mnistMatrix('train', { limit: rows });
 const data = { x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
 const subjects: Subject[] = [];
@@ -67,10 +68,10 @@ for (const name of args.subjects!.split(',')) {
   subjects.push(loaded);
 }
 
-// Warm-up: code loading, JIT, wasm heap growth.
-const warm = { ...data, x: sliceRows(x, 0, 1000), y: y.subarray(0, 1000) };
+// Warm-up: code loading, JIT, wasm heap growth. One epoch of all the
+// data: with a small slice, the first full-size runs were still 1.5x slow.
 for (const s of subjects) {
-  await s.train(warm, { batchSize: 100, epochs: 1, seed: 42 });
+  await s.train(data, { batchSize: batches[0]!, epochs: 1, seed: 42 });
 }
 
 const median = (v: number[]) => {

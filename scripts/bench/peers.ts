@@ -30,6 +30,8 @@ export interface PeerResult {
   loss?: number;
   /** Epoch time of every run, when the benchmark ran several. */
   runSeconds?: number[];
+  /** Median of `runSeconds` (`secondsPerEpoch` is the fastest). */
+  medianSecondsPerEpoch?: number;
 }
 
 const SCRIPTS = {
