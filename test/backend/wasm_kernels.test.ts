@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   installWasmFastPaths,
   MIN_GATHER_SLICE,
+  TRANSPOSE_CONFLICT_ROWS,
   uninstallWasmFastPaths,
   WASM_FAST_PATH_KERNELS,
   wasmFastPathsInstalled,
@@ -50,6 +51,7 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       typeof original[i] === 'function');
     expect(bound).toEqual([
       'BatchMatMul', '_FusedMatMul', 'GatherV2', 'Tile', 'StridedSlice',
+      'Transpose',
     ]);
   });
 
@@ -159,6 +161,62 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       tf.stridedSlice(x3, [0, 1, 0], [4, 5, 6], [2, 2, 3]).dispose();
       expect(tf.memory().numTensors).toBe(tensors);
       expect(dataIds()).toBe(buffers);
+    });
+  });
+
+  describe('transpose', () => {
+    const rows = TRANSPOSE_CONFLICT_ROWS;
+    const cases: [string, () => tf.Tensor][] = [
+      ['a [128, 784] weight matrix (padded rows)', () =>
+        tf.transpose(tf.randomUniform([rows, 784], -1, 1, 'float32', 5))],
+      ['a [256, 130] matrix (padded rows)', () =>
+        tf.transpose(tf.randomUniform([2 * rows, 130], -1, 1, 'float32', 6))],
+      ['the last two axes of a [3, 128, 200] batch (padded rows)', () =>
+        tf.transpose(tf.randomUniform([3, rows, 200], -1, 1, 'float32', 7),
+          [0, 2, 1])],
+      ['int32 (padded rows)', () =>
+        tf.transpose(tf.range(0, rows * 200, 1, 'int32').reshape([rows,
+          200]))],
+      ['bool (padded rows)', () => tf.transpose(tf.greater(
+        tf.randomUniform([rows, 150], -1, 1, 'float32', 8), 0))],
+      ['a matrix too small to pad (original kernel)', () =>
+        tf.transpose(tf.randomUniform([rows, 10], -1, 1, 'float32', 9))],
+      ['a [200, 784] batch (original kernel)', () =>
+        tf.transpose(tf.randomUniform([200, 784], -1, 1, 'float32', 10))],
+      ['another permutation (original kernel)', () =>
+        tf.transpose(tf.randomUniform([rows, 200, 2], -1, 1, 'float32',
+          11), [2, 0, 1])],
+    ];
+    itEqualsOriginal('equals the original kernel', bothWays, cases);
+
+    it('moves every value to its swapped place', () => {
+      // Entry (i, j) of the input holds 1000 i + j; the output's (j, i)
+      // must hold the same number.
+      const x = tf.tidy(() => tf.add(
+        tf.mul(tf.range(0, rows, 1, 'int32').reshape([rows, 1]), 1000),
+        tf.range(0, 300, 1, 'int32').reshape([1, 300])));
+      const t = tf.transpose(x);
+      expect(t.shape).toEqual([300, rows]);
+      const v = t.dataSync();
+      let wrong = 0;
+      for (let j = 0; j < 300; j++) {
+        for (let i = 0; i < rows; i++) {
+          wrong += v[j * rows + i] === 1000 * i + j ? 0 : 1;
+        }
+      }
+      expect(wrong).toBe(0);
+      tf.dispose([x, t]);
+    });
+
+    it('leaks no tensor and no backend buffer', () => {
+      const x = tf.randomUniform([2, rows, 200]);
+      const tensors = tf.memory().numTensors;
+      const buffers = dataIds();
+      tf.transpose(x, [0, 2, 1]).dispose();
+      tf.tidy(() => tf.transpose(x.reshape([2 * rows, 200]))).dispose();
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(dataIds()).toBe(buffers);
+      x.dispose();
     });
   });
 
