@@ -79,6 +79,15 @@ export const TRANSPOSE_PAD = 4;
 /** Smallest matrix (values) worth the padded transpose's extra copies. */
 const MIN_PADDED_TRANSPOSE = 16384;
 
+/**
+ * Largest input (values) for the padded transpose. It holds four buffers
+ * of the input's size at once where the original holds two, and near the
+ * wasm heap's 4 GiB limit tfjs-backend-wasm does not notice a failed
+ * allocation (its `move` takes offset 0 and writes over live tensors);
+ * above this size the original kernel runs.
+ */
+const MAX_PADDED_TRANSPOSE = 1 << 24;
+
 /** Smallest slice (values per gathered index) copied by the fast gather. */
 export const MIN_GATHER_SLICE = 8;
 
@@ -446,18 +455,21 @@ function paddedTransposeKernel(original: tf.KernelConfig): tf.KernelFunc {
     }
     const rows = shape[rank - 2]!;
     const cols = shape[rank - 1]!;
-    if (rows % TRANSPOSE_CONFLICT_ROWS !== 0 ||
-      rows * cols < MIN_PADDED_TRANSPOSE) {
+    const batch = shape.slice(0, rank - 2).reduce((a, b) => a * b, 1);
+    if (rows % TRANSPOSE_CONFLICT_ROWS !== 0 || batch === 0 ||
+      rows * cols < MIN_PADDED_TRANSPOSE ||
+      batch * rows * cols > MAX_PADDED_TRANSPOSE) {
       return transpose(args);
     }
-    const batch = shape.slice(0, rank - 2).reduce((a, b) => a * b, 1);
     const wasm = args.backend as WasmBackend;
     const stride = rows + TRANSPOSE_PAD;
     const out = wasm.makeOutput(
       [...shape.slice(0, rank - 2), cols, rows], x.dtype);
-    const padded = wasm.makeOutput([batch, stride, cols], x.dtype);
+    let padded: tf.TensorInfo | undefined;
     let swapped: tf.TensorInfo | undefined;
+    let done = false;
     try {
+      padded = wasm.makeOutput([batch, stride, cols], x.dtype);
       // Views are taken after makeOutput, which may grow the wasm heap.
       const source = wasm.typedArrayFromHeap(x);
       const input = wasm.typedArrayFromHeap(padded);
@@ -477,10 +489,13 @@ function paddedTransposeKernel(original: tf.KernelConfig): tf.KernelFunc {
       for (let r = 0; r < batch * cols; r++) {
         target.set(from.subarray(r * stride, r * stride + rows), r * rows);
       }
+      done = true;
     } finally {
-      wasm.disposeData(padded.dataId);
-      if (swapped !== undefined) {
-        wasm.disposeData(swapped.dataId);
+      for (const buffer of done ? [padded, swapped]
+        : [padded, swapped, out]) {
+        if (buffer !== undefined) {
+          wasm.disposeData(buffer.dataId);
+        }
       }
     }
     return out;

@@ -208,6 +208,24 @@ describe.runIf(tf.getBackend() === 'wasm')('wasm fast paths', () => {
       tf.dispose([x, t]);
     });
 
+    it('sends an empty batch to the original kernel (same error, ' +
+      'same buffers)', () => {
+      const x = tf.zeros([0, rows, 200]);
+      const attempt = () => {
+        const buffers = dataIds();
+        let message = '';
+        try {
+          tf.transpose(x, [0, 2, 1]).dispose();
+        } catch (err) {
+          message = (err as Error).message;
+        }
+        return { message, buffers: dataIds() - buffers };
+      };
+      const { original, patched } = bothWays(attempt);
+      expect(patched).toEqual(original);
+      x.dispose();
+    });
+
     it('leaks no tensor and no backend buffer', () => {
       const x = tf.randomUniform([2, rows, 200]);
       const tensors = tf.memory().numTensors;
