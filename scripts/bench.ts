@@ -17,7 +17,8 @@
  * --start      also run the default `npm start` and report its peak memory
  * --no-fast-paths  measure the unpatched wasm kernels (the "before")
  * --rounds N   train every subject (and run every peer) N times per batch
- *              size, alternating their order (default 5)
+ *              size, alternating their order (default 5); each subject
+ *              trains each round in a fresh process (NOTE [fresh process])
  *
  * NOTE [best of N]: every comparison uses each subject's fastest round,
  * the median is printed beside it. One-epoch runs of the same code swing
@@ -42,22 +43,16 @@ import {
   uninstallWasmFastPaths,
   wasmFastPathsInstalled,
 } from '../src/backend/wasm_kernels.js';
-import type { TrainingData } from '../src/compare/types.js';
-import { mnistMatrix } from '../src/data/mnist.js';
+import { readMnistIdx } from '../src/data/mnist.js';
 import { timeCsvLoad } from './bench/csv_load.js';
 import type { CsvTiming } from './bench/csv_load.js';
 import { maxRssMb, measureStart } from './bench/memory.js';
 import type { StartMemory } from './bench/memory.js';
 import { runPeer } from './bench/peers.js';
 import type { PeerResult } from './bench/peers.js';
-import {
-  FACADE_NAMES,
-  liveTensors,
-  loadFacade,
-  referenceL2Subject,
-  referenceSubject,
-} from './bench/subjects.js';
-import type { Loaded, Subject } from './bench/subjects.js';
+import { FACADE_NAMES } from './bench/subjects.js';
+import { trainInChild } from './bench/train_child.js';
+import type { ChildRun } from './bench/train_child.js';
 import { formatTable, ratio, seconds } from './bench/table.js';
 
 /** Peer runs, in the order they run and print. */
@@ -71,23 +66,12 @@ const TRAINING_TARGETS = 3;
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-interface TrainingRow {
-  subject: string;
-  batch: number;
-  status: 'ok' | 'not available' | 'failed';
-  reason?: string;
-  seconds?: number;
-  secondsPerEpoch?: number;
-  epochSeconds?: number[];
+/** A subject's fastest round; `leakedTensors` is the most of any round. */
+interface TrainingRow extends ChildRun {
   /** Epoch time of every round. */
   runSeconds?: number[];
   /** Median of `runSeconds` (`secondsPerEpoch` is the fastest). */
   medianSecondsPerEpoch?: number;
-  epochs?: number;
-  loss?: number;
-  /** Tensors left alive by a run, the most of any round (a leak when
-   * above 0). */
-  leakedTensors?: number;
 }
 
 const { values: args } = orFail(() => parseArgs({
@@ -152,54 +136,37 @@ if (!args['no-csv']) {
   csv = await timeCsvLoad(args.peers);
 }
 
-const { x, y } = mnistMatrix('train',
-  rows === undefined ? {} : { limit: rows });
-const data: TrainingData = {
-  x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-};
+// The rows each child trains on (it loads them itself).
+const x = { rows: readMnistIdx('train', rows).rows };
 
-const subjects: Loaded[] = [];
-for (const name of wanted) {
-  subjects.push(name === 'reference'
-    ? referenceSubject
-    : name === 'reference+l2'
-    ? referenceL2Subject
-    : await loadFacade(name as (typeof FACADE_NAMES)[number]));
-}
-
-// Warm-up: the first training of each subject pays for loading its code,
-// JIT and growing the wasm heap; keep that out of the measurements. A
-// full-size epoch: after one on 1000 rows, the first two full-size
-// rounds still ran up to 1.6x slower than the rest.
-const warmBatch = Math.min(x.rows, 200);
-for (const subject of subjects) {
-  if (!('unavailable' in subject)) {
-    progress(`${subject.name}: warm-up, one epoch at batch ${warmBatch}...`);
-    await subject.train(data, { batchSize: warmBatch, epochs: 1, seed })
-      .catch(() => undefined); // a failing subject fails again, measured
-  }
-}
-
+// NOTE [fresh process]: each subject trains in a process of its own, one
+// per round (scripts/bench/train_child.ts), alternating their order. In
+// one shared process, a subject inherited the wasm and JS heaps the
+// others left: the keras facade ran batch 10000 in 1.20-1.24 s in every
+// round of a full benchmark, against 0.91-0.98 s alone.
 const training: TrainingRow[] = [];
-for (const batch of batches) {
-  const runs = new Map<string, TrainingRow[]>();
-  for (let round = 0; round < rounds!; round++) {
-    // Alternate the order so no subject always runs first.
-    const order = round % 2 === 0 ? subjects : [...subjects].reverse();
-    for (const subject of order) {
-      if (!('unavailable' in subject)) {
-        runs.set(subject.name, [...(runs.get(subject.name) ?? []),
-          await measure(subject, batch)]);
-      }
+const runs = new Map<string, ChildRun[]>();
+for (let round = 0; round < rounds!; round++) {
+  const order = round % 2 === 0 ? wanted : [...wanted].reverse();
+  for (const subject of order) {
+    progress(`round ${round + 1} of ${rounds}: ${subject}`);
+    for (const run of await trainInChild({
+      subject,
+      ...(args.backend === undefined ? {} : { backend: args.backend }),
+      fastPaths: backend.name !== 'wasm' || fastPaths,
+      ...(rows === undefined ? {} : { rows }),
+      batches,
+      epochs: epochs!,
+      seed,
+    })) {
+      const key = `${subject}@${run.batch}`;
+      runs.set(key, [...(runs.get(key) ?? []), run]);
     }
   }
-  for (const subject of subjects) {
-    if ('unavailable' in subject) {
-      training.push({ subject: subject.name, batch,
-        status: 'not available', reason: subject.unavailable });
-      continue;
-    }
-    const all = runs.get(subject.name)!;
+}
+for (const batch of batches) {
+  for (const subject of wanted) {
+    const all = runs.get(`${subject}@${batch}`)!;
     const best = bestRun(all);
     training.push(best.status !== 'ok' ? best : {
       ...best,
@@ -285,32 +252,6 @@ function bestRun<T extends {
   };
 }
 
-async function measure(subject: Subject, batch: number):
-  Promise<TrainingRow> {
-  progress(`${subject.name} at batch ${batch}...`);
-  const before = liveTensors();
-  try {
-    const outcome = await subject.train(data, {
-      batchSize: batch, epochs: epochs!, seed,
-    });
-    return {
-      subject: subject.name,
-      batch,
-      status: 'ok',
-      seconds: outcome.seconds,
-      secondsPerEpoch: outcome.seconds / outcome.epochs,
-      epochSeconds: outcome.epochSeconds,
-      epochs: outcome.epochs,
-      loss: outcome.loss,
-      leakedTensors: liveTensors() - before,
-    };
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { subject: subject.name, batch, status: 'failed',
-      reason: message.split('\n')[0] };
-  }
-}
-
 function render(): string {
   const out: string[] = [];
   const cell = (row: {
@@ -327,7 +268,7 @@ function render(): string {
     training.find((r) => r.subject === subject && r.batch === batch);
   const peer = (name: string, batch: number) =>
     peers.find((p) => p.peer === name && p.batch === batch);
-  const names = subjects.map((s) => s.name);
+  const names = wanted;
 
   out.push(`Seconds per epoch${rounds! === 1 ? ''
     : `, fastest of ${rounds} rounds (median)`}: ${x.rows} MNIST rows, ` +
