@@ -23,3 +23,11 @@ export function ratio(
   if (value === undefined || base === undefined || !(base > 0)) return '-';
   return `${(value / base).toFixed(2)}x`;
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]!
+    : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
