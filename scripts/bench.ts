@@ -18,7 +18,8 @@
  * --no-fast-paths  measure the unpatched wasm kernels (the "before")
  * --rounds N   train every subject (and run every peer) N times per batch
  *              size, alternating their order (default 5); each subject
- *              trains each round in a fresh process (NOTE [fresh process])
+ *              trains each round in a fresh process (NOTE [fresh process]);
+ *              the CSV loads and pandas are repeated as many times
  *
  * NOTE [best of N]: every comparison uses each subject's fastest round,
  * the median is printed beside it. One-epoch runs of the same code swing
@@ -97,6 +98,9 @@ const { values: args } = orFail(() => parseArgs({
 }));
 
 const batches = positiveInts(args.batches!, '--batches');
+if (new Set(batches).size !== batches.length) {
+  fail(`--batches names a batch size more than once: '${args.batches}'`);
+}
 const epochs = onePositiveInt(args.epochs!, '--epochs');
 const rows = args.rows === undefined
   ? undefined : onePositiveInt(args.rows, '--rows');
@@ -155,7 +159,7 @@ for (let round = 0; round < rounds!; round++) {
     progress(`round ${round + 1} of ${rounds}: ${subject}`);
     for (const run of await trainInChild({
       subject,
-      ...(args.backend === undefined ? {} : { backend: args.backend }),
+      backend: backend.name,
       fastPaths: backend.name !== 'wasm' || fastPaths,
       ...(rows === undefined ? {} : { rows }),
       batches,
@@ -163,7 +167,7 @@ for (let round = 0; round < rounds!; round++) {
       seed,
     })) {
       const key = `${subject}@${run.batch}`;
-      runs.set(key, [...(runs.get(key) ?? []), run]);
+      runs.set(key, [...(runs.get(key) ?? []), sameSetting(run)]);
     }
   }
 }
@@ -227,6 +231,18 @@ process.stdout.write(`${render()}\n`);
 if (args.json !== undefined) {
   fs.writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   progress(`wrote ${args.json}`);
+}
+
+/** `run`, or a failure when its child ran another backend or setting. */
+function sameSetting(run: ChildRun): ChildRun {
+  if (run.backend === undefined || (run.backend === backend.name &&
+    run.fastPaths === fastPaths)) {
+    return run;
+  }
+  return { subject: run.subject, batch: run.batch, status: 'failed',
+    reason: `its process ran on ${run.backend}${run.backend === 'wasm'
+      ? ` with fast paths ${run.fastPaths ? 'on' : 'off'}` : ''}, not ` +
+      `${backend.name}${fastPaths ? ' with fast paths on' : ''}` };
 }
 
 /**
@@ -359,7 +375,8 @@ function render(): string {
 
   out.push('', 'Peak memory (RSS high-water mark; target for npm start: ' +
     'under 1.5 GB)');
-  const memoryRows = [['this benchmark process', benchMaxRssMb.toFixed(0)]];
+  const memoryRows = [['this benchmark process (training runs in children)',
+    benchMaxRssMb.toFixed(0)]];
   if (start !== undefined) {
     memoryRows.push([
       `npm start (exit ${start.exitCode}, ${seconds(start.seconds)} s), ` +
@@ -438,24 +455,36 @@ function checkTargets(statistic: 'best' | 'median'): TargetCheck[] {
       : known.reduce((a, b) => (b[1] > a[1] ? b : a));
   };
   const check = (target: string, w: [string, number] | undefined,
-    limit: number, unit: string, how: string): TargetCheck =>
-    w === undefined ? { target, measured: `not measured (needs ${how})` }
+    limit: number, unit: string, how: string,
+    failure?: string): TargetCheck =>
+    failure !== undefined ? { target, measured: failure, met: false }
+      : w === undefined ? { target, measured: `not measured (needs ${how})` }
       : { target, measured: `${w[0]}: ${w[1].toFixed(2)}${unit}`,
         met: w[1] <= limit };
+  // A subject that failed has no time, and must not let the others pass.
+  const failed = (names: string[], at: number[]) => {
+    const row = training.find((r) => r.status === 'failed' &&
+      names.includes(r.subject) && at.includes(r.batch));
+    return row === undefined ? undefined
+      : `${row.subject} at batch ${row.batch} failed`;
+  };
   const versusTorch = (batch: number) => worst(facades.map((f) =>
     [`${f} at batch ${batch}`, ratioOf(epoch(f, batch), peerEpoch(batch))]));
   const base = (f: string) => f === 'sklearn' && wanted.includes(
     'reference+l2') ? 'reference+l2' : 'reference';
   return [
     check('each facade at batch 200 at most 1.0x PyTorch (2 threads)',
-      versusTorch(200), 1.0, 'x', '--peers and batch 200'),
+      versusTorch(200), 1.0, 'x', '--peers and batch 200',
+      peers.length > 0 ? failed(facades, [200]) : undefined),
     check('each facade at batch 32 at most 1.5x PyTorch (2 threads)',
-      versusTorch(32), 1.5, 'x', '--peers and batch 32'),
+      versusTorch(32), 1.5, 'x', '--peers and batch 32',
+      peers.length > 0 ? failed(facades, [32]) : undefined),
     check('each facade at most 1.05x the same model in plain tfjs',
       worst(facades.flatMap((f) => batches.map((b): [string, number |
         undefined] => [`${f} at batch ${b}`,
         ratioOf(epoch(f, b), epoch(base(f), b))]))), 1.05, 'x',
-      'the facades and their baselines in --subjects'),
+      'the facades and their baselines in --subjects',
+      failed([...facades, ...facades.map(base)], batches)),
     check('first CSV load no slower than pandas',
       csvTime('cold') === undefined || csvTime('pandas') === undefined
         ? undefined : ['first load / pandas',
@@ -463,7 +492,7 @@ function checkTargets(statistic: 'best' | 'median'): TargetCheck[] {
       '--peers and the CSV step'),
     check('cached CSV load under 0.3 s', csvTime('cached') === undefined
       ? undefined : ['cached load', csvTime('cached')!], 0.3, ' s',
-      'the CSV step (no --no-csv)'),
+      'the CSV step, without --no-csv'),
     check('npm start peak memory under 1.5 GB',
       start?.maxRssMb === undefined ? undefined
         : ['npm start', start.maxRssMb / 1024], 1.5, ' GiB', '--start'),

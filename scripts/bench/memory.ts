@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { track } from './children.js';
 
 const HOOK = path.join(
   path.dirname(fileURLToPath(import.meta.url)), 'max_rss_hook.mjs');
@@ -38,11 +39,11 @@ export async function measureStart(cwd: string): Promise<StartMemory> {
     `--import=${pathToFileURL(HOOK).href}`,
   ].join(' ').trim();
   const start = performance.now();
-  const child = spawn('npm', ['start', '--silent'], {
+  const child = track(spawn('npm', ['start', '--silent'], {
     cwd,
     env: { ...process.env, NODE_OPTIONS: nodeOptions, TRIO_RSS_LOG: log },
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  }));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -2,13 +2,12 @@
  * Runs the same work through scikit-learn and PyTorch (scripts in
  * `scripts/peers/`) with `/usr/bin/python3`, one process per measurement.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runTracked } from './children.js';
 
-const run = promisify(execFile);
+const run = runTracked;
 
 export const PYTHON = '/usr/bin/python3';
 const PEERS = path.join(

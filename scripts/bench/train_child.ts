@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { track } from './children.js';
 
 export interface TrainJob {
   subject: string;
@@ -36,6 +37,10 @@ export interface ChildRun {
   loss?: number;
   /** Tensors left alive by the run (a leak when above 0). */
   leakedTensors?: number;
+  /** The backend the child ran on, and whether the wasm fast paths were
+   * installed (the parent checks both against its own). */
+  backend?: string;
+  fastPaths?: boolean;
 }
 
 /**
@@ -45,9 +50,9 @@ export interface ChildRun {
 export function trainInChild(job: TrainJob): Promise<ChildRun[]> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath,
+    const child = track(spawn(process.execPath,
       ['--import', 'tsx', self, JSON.stringify(job)],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
+      { stdio: ['ignore', 'pipe', 'inherit'] }));
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -72,21 +77,23 @@ export function trainInChild(job: TrainJob): Promise<ChildRun[]> {
 async function runJob(job: TrainJob): Promise<ChildRun[]> {
   const progress = (text: string) => process.stderr.write(`${text}\n`);
   const { selectBackend } = await import('../../src/backend/select.js');
-  const { uninstallWasmFastPaths } = await import(
+  const { uninstallWasmFastPaths, wasmFastPathsInstalled } = await import(
     '../../src/backend/wasm_kernels.js');
   const { mnistMatrix } = await import('../../src/data/mnist.js');
   const subjects = await import('./subjects.js');
-  await selectBackend(job.backend);
+  const backend = (await selectBackend(job.backend)).name;
   if (!job.fastPaths) {
     uninstallWasmFastPaths();
   }
+  const ran = { backend,
+    fastPaths: backend === 'wasm' && wasmFastPathsInstalled() };
   const loaded = job.subject === 'reference' ? subjects.referenceSubject
     : job.subject === 'reference+l2' ? subjects.referenceL2Subject
     : await subjects.loadFacade(
       job.subject as (typeof subjects.FACADE_NAMES)[number]);
   if ('unavailable' in loaded) {
     return job.batches.map((batch) => ({ subject: job.subject, batch,
-      status: 'not available', reason: loaded.unavailable }));
+      status: 'not available', reason: loaded.unavailable, ...ran }));
   }
   const { x, y } = mnistMatrix('train',
     job.rows === undefined ? {} : { limit: job.rows });
@@ -124,11 +131,12 @@ async function runJob(job: TrainJob): Promise<ChildRun[]> {
         epochs: outcome.epochs,
         loss: outcome.loss,
         leakedTensors: subjects.liveTensors() - before,
+        ...ran,
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       runs.push({ subject: job.subject, batch, status: 'failed',
-        reason: message.split('\n')[0] });
+        reason: message.split('\n')[0], ...ran });
     }
   }
   return runs;

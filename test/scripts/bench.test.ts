@@ -127,3 +127,37 @@ describe('npm run bench', () => {
         .toEqual([plain]);
     });
 });
+
+describe('npm run bench, when a facade fails or an option repeats', () => {
+  it('counts a failed facade against the plain-tfjs target', async () => {
+    // One row holds one class, which scikit-learn's model refuses.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trio-bench-fail-'));
+    try {
+      const out = path.join(dir, 'bench.json');
+      await run(process.execPath, [
+        '--import', 'tsx', path.join(ROOT, 'scripts/bench.ts'),
+        '--rows', '1', '--batches', '32', '--rounds', '1', '--no-csv',
+        '--subjects', 'reference,reference+l2,sklearn', '--json', out,
+      ], { cwd: ROOT, maxBuffer: 1 << 22 });
+      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as typeof json;
+      const sklearn = report.training.find((r) => r.subject === 'sklearn')!;
+      expect(sklearn.status).toBe('failed');
+      const plain = report.targets.find((t) => t.target.includes('plain'))!;
+      expect(plain).toMatchObject({
+        measured: 'sklearn at batch 32 failed', met: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses a batch size given twice', async () => {
+    const failure = await run(process.execPath, [
+      '--import', 'tsx', path.join(ROOT, 'scripts/bench.ts'),
+      '--batches', '200,200', '--no-csv',
+    ], { cwd: ROOT }).then(() => undefined, (err: unknown) =>
+      err as { code: number; stderr: string });
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain(
+      "--batches names a batch size more than once: '200,200'");
+  });
+});
