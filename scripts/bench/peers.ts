@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTracked } from './children.js';
+import type { TimedRun } from './timed_run.js';
 
 const run = runTracked;
 
@@ -13,20 +14,12 @@ export const PYTHON = '/usr/bin/python3';
 const PEERS = path.join(
   path.dirname(fileURLToPath(import.meta.url)), '..', 'peers');
 
-export interface PeerResult {
+export interface PeerResult extends TimedRun {
   /**
    * 'PyTorch' runs with 2 threads (its default on 2 cores, as the issue
    * measured it); 'PyTorch 1 thread' is its fastest setting here.
    */
   peer: 'scikit-learn' | 'PyTorch' | 'PyTorch 1 thread';
-  batch: number;
-  status: 'ok' | 'failed' | 'not available';
-  reason?: string;
-  seconds?: number;
-  secondsPerEpoch?: number;
-  epochSeconds?: number[];
-  epochs?: number;
-  loss?: number;
   /** Epoch time of every run, when the benchmark ran several. */
   runSeconds?: number[];
   /** Median of `runSeconds` (`secondsPerEpoch` is the fastest). */

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { track } from './children.js';
+import type { TimedRun } from './timed_run.js';
 
 export interface TrainJob {
   subject: string;
@@ -25,16 +26,8 @@ export interface TrainJob {
 }
 
 /** One measured run (a row of the benchmark's `training` table). */
-export interface ChildRun {
+export interface ChildRun extends TimedRun {
   subject: string;
-  batch: number;
-  status: 'ok' | 'not available' | 'failed';
-  reason?: string;
-  seconds?: number;
-  secondsPerEpoch?: number;
-  epochSeconds?: number[];
-  epochs?: number;
-  loss?: number;
   /** Tensors left alive by the run (a leak when above 0). */
   leakedTensors?: number;
   /** The backend the child ran on, and whether the wasm fast paths were
