@@ -183,15 +183,23 @@ function swapLastTwo(x: tf.TensorInfo, args: KernelArgs): tf.TensorInfo {
   if (transpose === undefined) {
     throw new Error('The wasm backend has no Transpose kernel.');
   }
-  const rank = x.shape.length;
-  const perm = x.shape.map((_, i) =>
-    i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2,
-  );
   return transpose.kernelFunc({
     inputs: { x },
     backend: args.backend,
-    attrs: { perm },
+    attrs: { perm: lastTwoSwapped(x.shape.length) },
   }) as tf.TensorInfo;
+}
+
+/** The permutation that swaps the last two of `rank` axes. */
+function lastTwoSwapped(rank: number): number[] {
+  return Array.from({ length: rank }, (_, i) =>
+    i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2);
+}
+
+/** Whether the values of `x` can be read through a view of the wasm heap
+ * (numeric dtypes; strings and complex values are not stored there). */
+function onHeap(x: tf.TensorInfo): boolean {
+  return x.dtype === 'float32' || x.dtype === 'int32' || x.dtype === 'bool';
 }
 
 /**
@@ -205,9 +213,7 @@ function sliceGatherKernel(original: tf.KernelConfig): tf.KernelFunc {
     const x = inputs['x']!;
     const indices = inputs['indices']!;
     const batchDims = (attrs?.['batchDims'] as number | undefined) ?? 0;
-    const fastDtype = x.dtype === 'float32' || x.dtype === 'int32' ||
-      x.dtype === 'bool';
-    if (batchDims !== 0 || !fastDtype) {
+    if (batchDims !== 0 || !onHeap(x)) {
       return gather(args);
     }
     const axis = tf.util.parseAxisParam(
@@ -258,9 +264,7 @@ function copyingTileKernel(original: tf.KernelConfig): tf.KernelFunc {
   return (args: KernelArgs) => {
     const x = args.inputs['x']!;
     const reps = args.attrs?.['reps'] as number[] | undefined;
-    const fastDtype = x.dtype === 'float32' || x.dtype === 'int32' ||
-      x.dtype === 'bool';
-    if (!fastDtype || reps === undefined || reps.length !== x.shape.length) {
+    if (!onHeap(x) || reps === undefined || reps.length !== x.shape.length) {
       return tile(args);
     }
     const wasm = args.backend as WasmBackend;
@@ -329,9 +333,7 @@ function viewSliceKernel(original: tf.KernelConfig): tf.KernelFunc {
   const slice = original.kernelFunc;
   return (args: KernelArgs) => {
     const x = args.inputs['x']!;
-    const fastDtype = x.dtype === 'float32' || x.dtype === 'int32' ||
-      x.dtype === 'bool';
-    if (!fastDtype) {
+    if (!onHeap(x)) {
       return slice(args);
     }
     const [begin, size] = tf.slice_util.parseSliceParams(
@@ -401,9 +403,7 @@ function contiguousStridedSliceKernel(
   return (args: KernelArgs) => {
     const x = args.inputs['x']!;
     const a = args.attrs ?? {};
-    const fastDtype = x.dtype === 'float32' || x.dtype === 'int32' ||
-      x.dtype === 'bool';
-    if (!fastDtype || x.shape.length === 0) {
+    if (!onHeap(x) || x.shape.length === 0) {
       return stridedSlice(args);
     }
     const info = tf.slice_util.sliceInfo(
@@ -446,11 +446,8 @@ function paddedTransposeKernel(original: tf.KernelConfig): tf.KernelFunc {
     const perm = args.attrs?.['perm'] as number[] | undefined;
     const shape = x.shape;
     const rank = shape.length;
-    const fastDtype = x.dtype === 'float32' || x.dtype === 'int32' ||
-      x.dtype === 'bool';
-    if (!fastDtype || perm === undefined || rank < 2 ||
-      perm.length !== rank ||
-      perm.some((p, i) => p !== (i < rank - 2 ? i : 2 * rank - 3 - i))) {
+    if (!onHeap(x) || perm === undefined || rank < 2 ||
+      perm.join() !== lastTwoSwapped(rank).join()) {
       return transpose(args);
     }
     const rows = shape[rank - 2]!;
