@@ -109,7 +109,7 @@ if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
   fail(`--seed must be an integer from 0 to ${0xffffffff}; got ` +
     `'${args.seed}'`);
 }
-const rounds = onePositiveInt(args.rounds!, '--rounds');
+const rounds = onePositiveInt(args.rounds, '--rounds');
 const wanted = args.subjects!.split(',').map((s) => s.trim());
 const repeated = wanted.filter((name, i) => wanted.indexOf(name) !== i);
 if (repeated.length > 0) {
@@ -153,17 +153,17 @@ const x = { rows: readMnistIdx('train', rows).rows };
 // round of a full benchmark, against 0.91-0.98 s alone.
 const training: TrainingRow[] = [];
 const runs = new Map<string, ChildRun[]>();
-for (let round = 0; round < rounds!; round++) {
+for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? wanted : [...wanted].reverse();
   for (const subject of order) {
     progress(`round ${round + 1} of ${rounds}: ${subject}`);
     for (const run of await trainInChild({
       subject,
       backend: backend.name,
-      fastPaths: backend.name !== 'wasm' || fastPaths,
+      fastPaths: !args['no-fast-paths'],
       ...(rows === undefined ? {} : { rows }),
       batches,
-      epochs: epochs!,
+      epochs,
       seed,
     })) {
       const key = `${subject}@${run.batch}`;
@@ -187,11 +187,11 @@ if (args.peers) {
   for (const batch of batches) {
     // As many rounds as the facades had, alternating like theirs.
     const all = new Map<string, PeerResult[]>();
-    for (let round = 0; round < rounds!; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const peer of round % 2 === 0 ? PEERS : [...PEERS].reverse()) {
         progress(`${peer} at batch ${batch}...`);
         all.set(peer, [...(all.get(peer) ?? []),
-          await runPeer(peer, batch, epochs!, rows)]);
+          await runPeer(peer, batch, epochs, rows)]);
       }
     }
     for (const peer of PEERS) {
@@ -276,7 +276,7 @@ function render(): string {
     medianSecondsPerEpoch?: number;
   } | undefined) =>
     row === undefined ? '-' : row.status !== 'ok' ? row.status
-      : rounds! === 1 ? seconds(row.secondsPerEpoch)
+      : rounds === 1 ? seconds(row.secondsPerEpoch)
       : `${seconds(row.secondsPerEpoch)} (${
         seconds(row.medianSecondsPerEpoch)})`;
   const batchHeads = batches.map((b) => `batch ${b}`);
@@ -286,7 +286,7 @@ function render(): string {
     peers.find((p) => p.peer === name && p.batch === batch);
   const names = wanted;
 
-  out.push(`Seconds per epoch${rounds! === 1 ? ''
+  out.push(`Seconds per epoch${rounds === 1 ? ''
     : `, fastest of ${rounds} rounds (median)`}: ${x.rows} MNIST rows, ` +
     `${epochs} epoch(s), ` +
     `backend ${backend.name}${backend.name === 'wasm'
@@ -359,9 +359,9 @@ function render(): string {
     out.push(`  ${csv.status}: ${csv.reason}`);
   } else {
     const timed = (best: number | undefined, middle: number | undefined) =>
-      rounds! === 1 || middle === undefined ? seconds(best)
+      rounds === 1 || middle === undefined ? seconds(best)
         : `${seconds(best)} (${seconds(middle)})`;
-    out.push(formatTable(['load', rounds! === 1 ? 'seconds'
+    out.push(formatTable(['load', rounds === 1 ? 'seconds'
       : `seconds, fastest of ${rounds} (median)`], [
       ['first (parse + write cache)', timed(csv.coldSeconds, csv.coldMedian)],
       ['second (cache)', timed(csv.cachedSeconds, csv.cachedMedian)],
@@ -393,7 +393,7 @@ function render(): string {
   if (start?.errorTail) {
     out.push(`npm start failed:\n${start.errorTail}`);
   }
-  out.push('', `Targets (issue 6), worst case of this run${rounds! === 1
+  out.push('', `Targets (issue 6), worst case of this run${rounds === 1
     ? '' : ` (each subject's fastest of ${rounds} rounds)`}`);
   out.push(formatTable(['target', 'measured', 'verdict'],
     report.targets.map((t) => [t.target, t.measured,
@@ -426,7 +426,7 @@ interface TargetCheck {
  */
 function withMedians(best: TargetCheck[], median: TargetCheck[]):
   TargetCheck[] {
-  return best.map((t, i) => rounds! > 1 && i < REPEATED_TARGETS &&
+  return best.map((t, i) => rounds > 1 && i < REPEATED_TARGETS &&
     median[i]!.met !== undefined
     ? { ...t, measuredByMedians: `${median[i]!.measured}` +
       ` (${median[i]!.met ? 'within' : 'over'} the limit)` }

@@ -60,8 +60,6 @@ interface PhaseResult {
   cache: string;
 }
 
-const run = runTracked;
-
 /**
  * Writes MNIST as CSV into a fresh temporary folder; loads it once
  * untimed, then `rounds` times first and second in fresh processes (and,
@@ -133,7 +131,7 @@ export async function timeCsvLoad(peers: boolean, rounds = 1):
 
 async function inChild(phase: Phase, file: string): Promise<PhaseResult> {
   const self = fileURLToPath(import.meta.url);
-  const { stdout } = await run(process.execPath,
+  const { stdout } = await runTracked(process.execPath,
     ['--import', 'tsx', self, phase, file], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as PhaseResult;
 }

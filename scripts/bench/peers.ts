@@ -8,8 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { runTracked } from './children.js';
 import type { TimedRun } from './timed_run.js';
 
-const run = runTracked;
-
 export const PYTHON = '/usr/bin/python3';
 const PEERS = path.join(
   path.dirname(fileURLToPath(import.meta.url)), '..', 'peers');
@@ -57,7 +55,7 @@ export async function runPeer(
     args.push('--threads', threads);
   }
   try {
-    const { stdout } = await run(PYTHON, args, {
+    const { stdout } = await runTracked(PYTHON, args, {
       maxBuffer: 1 << 20,
       // One thread per BLAS pool: torch sets its own threads.
       env: { ...process.env, OMP_NUM_THREADS: threads,
@@ -97,7 +95,7 @@ export async function pandasReadCsv(
     return { reason: `no ${PYTHON}` };
   }
   try {
-    const { stdout } = await run(
+    const { stdout } = await runTracked(
       PYTHON, [path.join(PEERS, 'pandas_csv.py'), file]);
     return { seconds: JSON.parse(stdout.trim()).seconds };
   } catch (err) {
