@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  copyGatheredSlices,
   type KernelReplacement,
   kernelPatches,
+  type NumericArray,
 } from './kernel_patches.js';
 
 /**
@@ -79,9 +81,6 @@ export const CPU_FAST_PATH_KERNELS = [
   'RealDiv',
 ] as const;
 
-/** Gathered slices shorter than this are copied value by value. */
-const MIN_GATHER_COPY = 16;
-
 /** Side of the square blocks a rank-2 transpose is done in. */
 const TRANSPOSE_BLOCK = 32;
 
@@ -99,9 +98,6 @@ interface CpuBackend {
     shape: number[], dtype: tf.DataType, values: NumericArray,
   ): tf.TensorInfo;
 }
-
-/** The stored values of a float32, int32 or bool tensor. */
-type NumericArray = Float32Array | Int32Array | Uint8Array;
 
 /** How each replaced kernel is built from the original. */
 const PATCHES = kernelPatches(BACKEND, {
@@ -520,21 +516,7 @@ function planGather(args: KernelArgs): Gather | undefined {
 /** Copies the gathered slices of `plan` into `plan.target`. */
 function gatherSlices(plan: Gather): NumericArray {
   const { source, index, target, outerSize, sliceSize, dimSize } = plan;
-  const n = index.length;
-  for (let o = 0; o < outerSize; o++) {
-    const sourceBase = o * dimSize * sliceSize;
-    let at = o * n * sliceSize;
-    for (let i = 0; i < n; i++, at += sliceSize) {
-      const start = sourceBase + index[i]! * sliceSize;
-      if (sliceSize >= MIN_GATHER_COPY) {
-        target.set(source.subarray(start, start + sliceSize), at);
-      } else {
-        for (let v = 0; v < sliceSize; v++) {
-          target[at + v] = source[start + v]!;
-        }
-      }
-    }
-  }
+  copyGatheredSlices(source, index, target, outerSize, sliceSize, dimSize);
   return target;
 }
 

@@ -76,3 +76,40 @@ export function kernelPatches(
 function isReplaced(kernel: tf.KernelConfig): boolean {
   return (kernel.kernelFunc as MarkedKernelFunc)[ORIGINAL] !== undefined;
 }
+
+/** The stored values of a float32, int32 or bool tensor. */
+export type NumericArray = Float32Array | Int32Array | Uint8Array;
+
+/** Gathered slices shorter than this are copied value by value. */
+export const MIN_GATHER_COPY = 16;
+
+/**
+ * Writes the slices of `source` named by `index` into `target`, as
+ * `GatherV2` with `batchDims` 0 lays them out: for each of `outerSize`
+ * blocks of `dimSize` slices of `sliceSize` values, the indexed slices in
+ * order. Indices must already be checked to lie in [0, dimSize).
+ */
+export function copyGatheredSlices(
+  source: NumericArray,
+  index: ArrayLike<number>,
+  target: NumericArray,
+  outerSize: number,
+  sliceSize: number,
+  dimSize: number,
+): void {
+  const n = index.length;
+  for (let o = 0; o < outerSize; o++) {
+    const sourceBase = o * dimSize * sliceSize;
+    let at = o * n * sliceSize;
+    for (let i = 0; i < n; i++, at += sliceSize) {
+      const start = sourceBase + index[i]! * sliceSize;
+      if (sliceSize >= MIN_GATHER_COPY) {
+        target.set(source.subarray(start, start + sliceSize), at);
+      } else {
+        for (let v = 0; v < sliceSize; v++) {
+          target[at + v] = source[start + v]!;
+        }
+      }
+    }
+  }
+}

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  copyGatheredSlices,
   type KernelReplacement,
   kernelPatches,
+  type NumericArray,
 } from './kernel_patches.js';
 
 /**
@@ -25,10 +27,10 @@ import {
  * element, so gathering 200 rows of 784 floats takes several milliseconds
  * and 10000 rows about half a second. tfjs-layers' `fit` gathers every
  * batch (shuffled or not), as does any loop that shuffles with `tf.gather`.
- * The replacement copies whole contiguous slices with `TypedArray.set`
- * when each gathered slice holds at least `MIN_GATHER_SLICE` values and
- * falls back to the original kernel otherwise. The output is bit for bit
- * the same.
+ * The replacement copies whole slices (`copyGatheredSlices`, shared
+ * with the cpu fast path) when each gathered slice holds at least
+ * `MIN_GATHER_SLICE` values and falls back to the original kernel
+ * otherwise. The output is bit for bit the same.
  *
  * NOTE [tiles]: the wasm `Tile` kernel also computes an index per output
  * element (about 23 ns each): `tf.where` with a scalar broadcast over a
@@ -242,18 +244,8 @@ function sliceGatherKernel(original: tf.KernelConfig): tf.KernelFunc {
     // Views are taken after makeOutput, which may grow the wasm heap.
     const source = wasm.typedArrayFromHeap(x);
     const target = wasm.typedArrayFromHeap(out);
-    const n = index.length;
-    for (let o = 0; o < outerSize; o++) {
-      const sourceBase = o * dimSize * sliceSize;
-      const targetBase = o * n * sliceSize;
-      for (let i = 0; i < n; i++) {
-        const start = sourceBase + index[i]! * sliceSize;
-        target.set(
-          source.subarray(start, start + sliceSize),
-          targetBase + i * sliceSize,
-        );
-      }
-    }
+    copyGatheredSlices(source, index, target, outerSize, sliceSize,
+      dimSize);
     return out;
   };
 }
@@ -280,8 +272,6 @@ function copyingTileKernel(original: tf.KernelConfig): tf.KernelFunc {
     return out;
   };
 }
-
-type NumericArray = Float32Array | Int32Array | Uint8Array;
 
 /** Writes `source` (of `shape`) tiled `reps` times into `target`. */
 function tileInto(
