@@ -17,12 +17,8 @@
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
-import {
-  liveTensors,
-  loadFacade,
-  referenceL2Subject,
-  referenceSubject,
-} from './subjects.js';
+import type { FacadeName } from '../../src/compare/types.js';
+import { liveTensors, loadFacade, loadSubject } from './subjects.js';
 import type { Subject } from './subjects.js';
 
 const { values: args } = parseArgs({
@@ -43,22 +39,11 @@ const { x, y } = mnistMatrix('train', { limit: rows });
 const data = { x, y, classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] };
 const subjects: Subject[] = [];
 for (const name of args.subjects!.split(',')) {
-  if (name === 'reference') {
-    subjects.push(referenceSubject);
-    continue;
-  }
-  if (name === 'reference+l2') {
-    subjects.push(referenceL2Subject);
-    continue;
-  }
   // `keras@/other/checkout`: the facade of another tree (a "before").
-  const [facade, tree] = name.split('@') as [
-    Parameters<typeof loadFacade>[0], string | undefined,
-  ];
-  const load = tree === undefined ? loadFacade
-    : (await import(`${tree}/scripts/bench/subjects.ts`)).loadFacade as
-      typeof loadFacade;
-  const loaded = await load(facade);
+  const [facade, tree] = name.split('@') as [string, string | undefined];
+  const loaded = tree === undefined ? await loadSubject(facade)
+    : await ((await import(`${tree}/scripts/bench/subjects.ts`))
+      .loadFacade as typeof loadFacade)(facade as FacadeName);
   if (tree !== undefined) {
     loaded.name = name;
   }

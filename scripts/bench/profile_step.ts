@@ -10,9 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/backend/select.js';
 import { uninstallWasmFastPaths } from '../../src/backend/wasm_kernels.js';
-import type { FacadeName } from '../../src/compare/types.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
-import { loadFacade, referenceSubject } from './subjects.js';
+import { loadSubject } from './subjects.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,8 +27,7 @@ const steps = Number(args.steps);
 await selectBackend(args.backend as 'wasm' | 'cpu');
 if (args['no-fast-paths']) uninstallWasmFastPaths();
 
-const subject = args.subject === 'reference'
-  ? referenceSubject : await loadFacade(args.subject as FacadeName);
+const subject = await loadSubject(args.subject!);
 if ('unavailable' in subject) {
   console.error(`${subject.name}: ${subject.unavailable}`);
   process.exit(1);

@@ -204,6 +204,16 @@ function importProblem(err: unknown, facade: string, file: string): string {
   return `failed to load: ${message.split('\n')[0]}`;
 }
 
+/**
+ * A subject by its benchmark name: `reference`, `reference+l2` or a
+ * facade (see `loadFacade`).
+ */
+export async function loadSubject(name: string): Promise<Loaded> {
+  return name === 'reference' ? referenceSubject
+    : name === 'reference+l2' ? referenceL2Subject
+    : loadFacade(name as FacadeName);
+}
+
 /** Tensors alive now, to spot a subject that leaks. */
 export function liveTensors(): number {
   return tf.memory().numTensors;

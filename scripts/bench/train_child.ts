@@ -80,10 +80,7 @@ async function runJob(job: TrainJob): Promise<ChildRun[]> {
   }
   const ran = { backend,
     fastPaths: backend === 'wasm' && wasmFastPathsInstalled() };
-  const loaded = job.subject === 'reference' ? subjects.referenceSubject
-    : job.subject === 'reference+l2' ? subjects.referenceL2Subject
-    : await subjects.loadFacade(
-      job.subject as (typeof subjects.FACADE_NAMES)[number]);
+  const loaded = await subjects.loadSubject(job.subject);
   if ('unavailable' in loaded) {
     return job.batches.map((batch) => ({ subject: job.subject, batch,
       status: 'not available', reason: loaded.unavailable, ...ran }));
