@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotSupportedError, OptionError } from '../../src/errors.js';
+import { OptionError } from '../../src/errors.js';
 import * as keras from '../../src/keras/index.js';
 import { smallMnist, tutorialModel } from './helpers.js';
 
@@ -66,8 +66,6 @@ describe('compile', () => {
     expect(() => optimizers.Adam({ learningRate: -1 })).toThrow(
       "The 'learningRate' parameter of Adam must be a number in the range " +
         '(0, inf]. Got -1 instead.');
-    expect(() => optimizers.Adam({ amsgrad: true })).toThrow(
-      NotSupportedError);
     expect(() => layers.Dense(10, { activation: 'relux' })).toThrow(
       /or null \(did you mean 'relu'\?\)\. Got 'relux' instead/);
     expect(() => layers.Dense(0)).toThrow(

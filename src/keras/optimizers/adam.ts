@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { NotSupportedError } from '../../errors.js';
 import { callable } from '../callable.js';
 import {
   bool,
@@ -19,7 +18,11 @@ export interface AdamOptions {
   beta2?: number;
   /** Added to sqrt(v), in Keras's "epsilon hat" form. @default 1e-7 */
   epsilon?: number;
-  /** AMSGrad variant. Not supported yet: `true` throws. @default false */
+  /**
+   * AMSGrad variant: divide by the running maximum of v (a third slot,
+   * `velocity_hat`) instead of v itself. Python `amsgrad`.
+   * @default false
+   */
   amsgrad?: boolean;
   /** Python `name`. @default 'adam' */
   name?: string;
@@ -42,6 +45,10 @@ export const ADAM_OPTIONS: OptionTable = {
  *     alpha = lr sqrt(1 - beta_2^t) / (1 - beta_1^t)
  *     w = w - alpha m / (sqrt(v) + epsilon)
  *
+ * With `amsgrad`, a third slot keeps v_hat = max(v_hat, v) and the step
+ * divides by sqrt(v_hat) + epsilon instead. v_hat holds the raw maximum
+ * of v; the bias correction stays in alpha, as in Keras.
+ *
  * Differs from tfjs's `tf.train.adam`, which adds epsilon to the
  * bias-corrected sqrt(v-hat) (PyTorch's form); the two agree only as
  * epsilon goes to 0.
@@ -58,39 +65,44 @@ export class AdamOptimizer extends KerasOptimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly amsgrad: boolean;
   readonly name: string;
 
   constructor(options: AdamOptions = {}) {
     super();
     checkOptions('Adam', options, ADAM_OPTIONS);
-    if (options.amsgrad === true) {
-      // TODO: AMSGrad (a max-of-v slot per variable).
-      throw new NotSupportedError(
-        "Adam's 'amsgrad' option is not supported yet.",
-      );
-    }
     this.learningRate = options.learningRate ?? 0.001;
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
+    this.amsgrad = options.amsgrad ?? false;
     this.name = options.name ?? 'adam';
   }
 
+  /** Keras 3's slot names; tf.keras 2.11+ names them m, v and vhat. */
   protected slotNames(): string[] {
-    return ['momentum', 'velocity'];
+    return this.amsgrad
+      ? ['momentum', 'velocity', 'velocity_hat']
+      : ['momentum', 'velocity'];
   }
 
   protected updateStep(
     w: tf.Variable,
     g: tf.Tensor,
-    [m, v]: tf.Variable[],
+    [m, v, vHat]: tf.Variable[],
     t: number,
   ): void {
     const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) /
       (1 - this.beta1 ** t);
     m!.assign(tf.add(m!, tf.mul(tf.sub(g, m!), 1 - this.beta1)));
     v!.assign(tf.add(v!, tf.mul(tf.sub(tf.square(g), v!), 1 - this.beta2)));
-    const step = tf.div(tf.mul(m!, alpha), tf.add(tf.sqrt(v!), this.epsilon));
+    let second: tf.Tensor = v!;
+    if (this.amsgrad) {
+      vHat!.assign(tf.maximum(vHat!, v!));
+      second = vHat!;
+    }
+    const step = tf.div(tf.mul(m!, alpha),
+      tf.add(tf.sqrt(second), this.epsilon));
     w.assign(tf.sub(w, step));
   }
 
@@ -101,7 +113,7 @@ export class AdamOptimizer extends KerasOptimizer {
       beta_1: this.beta1,
       beta_2: this.beta2,
       epsilon: this.epsilon,
-      amsgrad: false,
+      amsgrad: this.amsgrad,
     };
   }
 }
