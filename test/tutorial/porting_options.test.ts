@@ -80,7 +80,7 @@ describe('the option tables of docs/PORTING.md', () => {
     expect(model.summary({ printFn: () => {} })).toContain('porting');
     model.compile({
       optimizer: keras.optimizers.Adam({ learningRate: 0.001, beta1: 0.9,
-        beta2: 0.999, epsilon: 1e-7 }),
+        beta2: 0.999, epsilon: 1e-7, amsgrad: false }),
       loss: keras.losses.SparseCategoricalCrossentropy({ fromLogits: false }),
       metrics: ['accuracy'],
     });
