@@ -118,6 +118,12 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') {
     return String(value);
   }
+  if (typeof value === 'function') {
+    const kind = /^class\b/.test(Function.prototype.toString.call(value))
+      ? 'class'
+      : 'function';
+    return value.name === '' ? `a ${kind}` : `the ${kind} ${value.name}`;
+  }
   try {
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;

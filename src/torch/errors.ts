@@ -13,3 +13,25 @@ export class StateDictError extends TrioError {
     super(message);
   }
 }
+
+/**
+ * The default collate could not put a batch's samples together: a sample
+ * of a type it does not take, or samples whose shapes, lengths, keys or
+ * types differ. Python: the `RuntimeError` / `TypeError` of
+ * `default_collate`, whose wording the message keeps.
+ */
+export class CollateError extends TrioError {
+  constructor(
+    message: string,
+    /** The batch's number in its epoch, from 0; undefined outside a loader. */
+    readonly batch: number | undefined,
+    /** The offending sample's position in the batch, from 0. */
+    readonly entry: number,
+    /** Its index in the dataset; undefined outside a loader. */
+    readonly index: number | undefined,
+    /** Where in the sample, in Python notation: `[0]`, `['x']` or ``. */
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
