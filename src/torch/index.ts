@@ -37,5 +37,5 @@ export {
   type ChainStep,
   type ExportOptions,
 } from './export.js';
-export { StateDictError } from './errors.js';
+export { CollateError, StateDictError } from './errors.js';
 export { torchEntry } from './runner.js';

@@ -119,8 +119,9 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(ds, { batchSize: 0 })).toThrow(
       "The 'batch_size' parameter of DataLoader must be an integer >= 1. " +
         'Got 0 instead.');
-    expect(() => new DataLoader([] as never)).toThrow(
-      'DataLoader supports TensorDataset only');
+    expect(() => new DataLoader(new Set() as never)).toThrow(
+      'iterable-style datasets (Python: IterableDataset) are not ' +
+        'supported yet.');
     const Y = tf.ones([3]);
     expect(() => new TensorDataset(X, Y)).toThrow(
       'Size mismatch between tensors: tensor 0 has 4 samples, tensor 1 ' +

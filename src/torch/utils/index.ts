@@ -1,8 +1,9 @@
-import { DataLoader } from './data/dataloader.js';
-import { TensorDataset } from './data/dataset.js';
-
-export type { DataLoaderOptions } from './data/dataloader.js';
-
-/** Python: `torch.utils.data`. */
-export const data = { DataLoader, TensorDataset };
-export { DataLoader, TensorDataset };
+export * as data from './data/index.js';
+export {
+  DataLoader,
+  Dataset,
+  TensorDataset,
+  defaultCollate,
+  type Collated,
+  type DataLoaderOptions,
+} from './data/index.js';
