@@ -207,6 +207,25 @@ describe('the option tables of docs/PORTING.md', () => {
       }
     });
 
+    // A map-style dataset with collateFn, and defaultCollate.
+    class Rows extends torch.utils.data.Dataset<[torch.Tensor, number]> {
+      get length() {
+        return 10;
+      }
+
+      at(i: number): [torch.Tensor, number] {
+        return [torch.tensor(x.data.subarray(i * 784, (i + 1) * 784)), y[i]!];
+      }
+    }
+    const rows = new DataLoader(new Rows(), { batchSize: 4, shuffle: true,
+      dropLast: false, generator: new torch.Generator().manualSeed(0),
+      collateFn: (samples) => torch.utils.data.defaultCollate(samples) });
+    expect(rows.length).toBe(3);
+    for (const [xb, yb] of rows) {
+      expect(torch.size(xb)[1]).toBe(784);
+      expect(yb.dtype).toBe('int32');
+    }
+
     torch.exportLayersModel(m, [784]).dispose();
     await torch.saveModule(m, path.join(tmp, 'torch'), { inputShape: [784] });
     (await torch.loadModule(path.join(tmp, 'torch'))).dispose();
