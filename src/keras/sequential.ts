@@ -37,7 +37,16 @@ import {
 import { InputSpec } from './layers/input.js';
 import { Layer } from './layers/layer.js';
 import { WrappedLayer } from './layers/wrapped.js';
-import { getLoss, type Loss, type LossIdentifier } from './losses.js';
+import {
+  BinaryCrossentropyLoss,
+  CategoricalCrossentropyLoss,
+  getLoss,
+  MeanAbsoluteErrorLoss,
+  MeanSquaredErrorLoss,
+  SparseCategoricalCrossentropyLoss,
+  type Loss,
+  type LossIdentifier,
+} from './losses.js';
 import {
   checkMetrics,
   getMetric,
@@ -816,30 +825,19 @@ export class SequentialModel implements CallbackModel {
     }));
   }
 
-  /** Sparse labels must be integers in [0, units). */
+  /**
+   * Sparse labels must be integers in [0, units); the targets of the
+   * other built-in losses must have the output's shape (Keras's rule,
+   * after it adds or drops a last axis of size 1).
+   */
   private checkTargets(y: tf.Tensor, what: string): void {
     const loss = this.compiled!.loss;
-    if (!loss.name.startsWith('sparse_categorical')) {
-      return;
-    }
     const units = this.requireBuilt().outputs[0]!.shape.at(-1) ?? 1;
-    if (y.size !== y.shape[0]) {
-      throw new ShapeError(
-        `${what} must hold one integer label per sample for ` +
-          `${loss.name}; got shape (${y.shape.join(', ')}).`);
-    }
-    const labels = y.dataSync();
-    for (let i = 0; i < labels.length; i++) {
-      const v = labels[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= units) {
-        throw new DataError(
-          `${what}: received a label value of ${v} at row ${i}, which is ` +
-            `outside the valid range of [0, ${units}) for a model with ` +
-            `${units} outputs.`,
-          undefined,
-          i,
-        );
-      }
+    if (loss instanceof SparseCategoricalCrossentropyLoss) {
+      checkSparseLabels(y, what, loss.name, units);
+    } else if (SHAPED_LOSSES.some((Class) => loss instanceof Class)) {
+      checkTargetShape(y, this.requireBuilt().outputs[0]!.shape, what,
+        loss.name);
     }
   }
 
@@ -980,8 +978,99 @@ function adopt(
 
 /** `[null, 128]` -> `(None, 128)`. */
 function formatShape(shape: readonly (number | null)[] | unknown): string {
-  const dims = shape as (number | null)[];
-  return `(${dims.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+  const dims = (shape as (number | null)[]).map((d) =>
+    (d === null ? 'None' : String(d)));
+  // A one-element Python tuple keeps its comma: `(None,)`.
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+/** Losses whose targets must have the output's shape. */
+const SHAPED_LOSSES = [
+  CategoricalCrossentropyLoss,
+  BinaryCrossentropyLoss,
+  MeanSquaredErrorLoss,
+  MeanAbsoluteErrorLoss,
+];
+
+/** One whole-number label in [0, units) per sample. */
+function checkSparseLabels(
+  y: tf.Tensor,
+  what: string,
+  lossName: string,
+  units: number,
+): void {
+  if (y.size !== y.shape[0]) {
+    throw new ShapeError(
+      `${what} must hold one integer label per sample for ` +
+        `${lossName}; got shape (${y.shape.join(', ')}).`);
+  }
+  const labels = y.dataSync();
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (!Number.isInteger(v)) {
+      throw new DataError(
+        `${what}: received a label value of ${v} at row ${i}, which is ` +
+          `not a whole number; ${lossName} needs integer class labels ` +
+          `in [0, ${units}).`,
+        undefined,
+        i,
+      );
+    }
+    if (v < 0 || v >= units) {
+      throw new DataError(
+        `${what}: received a label value of ${v} at row ${i}, which is ` +
+          `outside the valid range of [0, ${units}) for a model with ` +
+          `${units} outputs.`,
+        undefined,
+        i,
+      );
+    }
+  }
+}
+
+/**
+ * Keras's check of `target` against `output` (its backend's
+ * crossentropies), after `squeeze_or_expand_to_same_rank`: a target with
+ * one axis fewer gains a last axis when the output's last axis is 1, and
+ * loses a last axis of 1 when it has one more. Integer labels against a
+ * 10-unit output are the usual mistake; the message names the remedies.
+ * Differs from Keras: mse and mae refuse targets that Keras would
+ * broadcast against the output.
+ */
+function checkTargetShape(
+  y: tf.Tensor,
+  output: readonly (number | null)[],
+  what: string,
+  lossName: string,
+): void {
+  let target: (number | null)[] = [null, ...y.shape.slice(1)];
+  if (target.length + 1 === output.length && output.at(-1) === 1) {
+    target = [...target, 1];
+  } else if (target.length === output.length + 1 && target.at(-1) === 1) {
+    target = target.slice(0, -1);
+  }
+  const same = target.length === output.length &&
+    target.every((d, i) => i === 0 || d === output[i]);
+  if (same) {
+    return;
+  }
+  const units = output.at(-1);
+  const labels = y.rank === 1 && units !== null && units !== undefined &&
+    units > 1;
+  throw new ShapeError(
+    `${what}: Arguments \`target\` and \`output\` must have the same ` +
+      `shape for ${lossName}. Received: ` +
+      `target.shape=${formatShape([null, ...y.shape.slice(1)])}, ` +
+      `output.shape=${formatShape(output)}.` +
+      (labels
+        ? ' For integer class labels, compile with loss ' +
+          "'sparse_categorical_crossentropy', or one-hot encode them " +
+          `first (tf.oneHot(labels, ${units}), as Keras's ` +
+          'utils.to_categorical).'
+        : ''),
+    [...output],
+    [...y.shape],
+  );
 }
 
 export type { CallbackHooks };
