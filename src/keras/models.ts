@@ -21,8 +21,8 @@ import { SequentialModel } from './sequential.js';
  * Loads a model saved by `Sequential.save` (or any tfjs Sequential in the
  * layers format) from a folder or its `model.json`. A facade model comes
  * back with its layers' Keras options and compiled as it was (with a
- * fresh optimizer state); another tfjs model comes back uncompiled, its
- * layers wrapped as they are.
+ * fresh optimizer state, which `dispose()` frees); another tfjs model
+ * comes back uncompiled, its layers wrapped as they are.
  *
  * The rest of a saved `userDefinedMetadata.trio` block (the classes, the
  * input `scale`, `featureNames`, `labelName`, `testMetrics`, the training
@@ -68,6 +68,8 @@ export async function loadModel(
         loss: parsed.loss(),
         metrics: parsed.metrics,
       });
+      // Nobody else holds the optimizer made here: the model frees it.
+      model.ownOptimizer();
     }
     return model;
   } catch (err) {

@@ -101,7 +101,11 @@ const COMPILE_OPTIONS = {
 };
 
 export interface SaveOptions {
-  /** Replace an existing model at `path`. @default false */
+  /**
+   * Replace an existing model at `path` (the new one is written beside it
+   * and moved into place once complete). `false` refuses instead.
+   * @default true (as Keras 3)
+   */
   overwrite?: boolean;
   /**
    * How inputs were prepared, for `trio predict` and `loadTrioModel`:
@@ -116,7 +120,10 @@ export interface SaveOptions {
 
 interface Compiled {
   optimizer: tf.Optimizer;
-  /** We made the optimizer from a string and dispose it with the model. */
+  /**
+   * We made the optimizer (from a string, or `loadModel` did) and dispose
+   * it with the model.
+   */
   ownsOptimizer: boolean;
   loss: Loss;
   metricIds: MetricIdentifier[];
@@ -288,11 +295,16 @@ export class SequentialModel implements CallbackModel {
     const optimizer = getOptimizer(identifier);
     const loss = getLoss(options.loss);
     checkMetrics(options.metrics);
-    this.disposeOptimizer();
+    // Compiling again with the model's own optimizer keeps it (and owned).
+    const kept = this.compiled?.optimizer === optimizer &&
+      this.compiled.ownsOptimizer;
+    if (!kept) {
+      this.disposeOptimizer();
+    }
     const metricIds = [...(options.metrics ?? [])];
     this.compiled = {
       optimizer,
-      ownsOptimizer: typeof identifier === 'string',
+      ownsOptimizer: kept || typeof identifier === 'string',
       loss,
       metricIds,
       config: {
@@ -659,8 +671,9 @@ export class SequentialModel implements CallbackModel {
    * and fit options until `fit` trains again) and `options.metadata` over
    * it. Python
    * `save(filepath, overwrite=True)`.
-   * Differs from Keras: a folder, not a `.keras` file, and `overwrite`
-   * defaults to false. The optimizer state is not saved.
+   * Differs from Keras: a folder, not a `.keras` file, and with
+   * `{overwrite: false}` an existing model is refused, where Keras asks
+   * at a prompt. The optimizer state is not saved.
    *
    * ```js
    * await model.save('models/mnist', {metadata: {scale: 255}});
@@ -687,7 +700,7 @@ export class SequentialModel implements CallbackModel {
       ...rest,
     } });
     return saveLayersModel(model, path,
-      options.overwrite === undefined ? {} : { overwrite: options.overwrite });
+      { overwrite: options.overwrite ?? true });
   }
 
   /**
@@ -749,6 +762,17 @@ export class SequentialModel implements CallbackModel {
     if (this.model !== undefined) {
       this.model.dispose();
       this.model = undefined;
+    }
+  }
+
+  /**
+   * Makes the compiled optimizer the model's own, freed by `dispose()` and
+   * by compiling again (`loadModel` compiles with an optimizer it made).
+   * @internal
+   */
+  ownOptimizer(): void {
+    if (this.compiled !== undefined) {
+      this.compiled.ownsOptimizer = true;
     }
   }
 

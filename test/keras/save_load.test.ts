@@ -20,7 +20,6 @@ describe('save and loadModel', () => {
       verbose: 0 });
     const dir = path.join(tempDir('save'), 'a model é');
     await model.save(dir);
-    await expect(model.save(dir)).rejects.toThrow(ModelFileError);
     await model.save(path.join(dir, 'model.json'), { overwrite: true });
 
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'),
@@ -81,6 +80,59 @@ describe('save and loadModel', () => {
     loaded.dispose();
     plain.dispose();
   });
+
+  // Keras 3's save(filepath, overwrite=True) replaces by default; a
+  // tester's second save was refused without {overwrite: true}.
+  it('replaces a saved model by default, refuses with overwrite false',
+    async () => {
+      const model = keras.Sequential([
+        keras.layers.Dense(2, { inputShape: [3], kernelInitializer: 'ones' }),
+      ]);
+      const dir = path.join(tempDir('overwrite'), 'm');
+      await model.save(dir);
+      const twos = [tf.fill([3, 2], 2), tf.fill([2], 2)];
+      model.setWeights(twos);
+      tf.dispose(twos);
+      await model.save(dir);
+      const kernel = () => {
+        const loaded = JSON.parse(fs.readFileSync(path.join(dir,
+          'model.json'), 'utf8'));
+        const bytes = fs.readFileSync(path.join(dir, 'weights.bin'));
+        expect(loaded.weightsManifest[0].weights[0].name)
+          .toMatch(/kernel$/);
+        return Array.from(new Float32Array(bytes.buffer, bytes.byteOffset,
+          6));
+      };
+      // The second save's kernel (all 2), not the first's (all 1).
+      expect(kernel()).toEqual([2, 2, 2, 2, 2, 2]);
+      await expect(model.save(dir, { overwrite: false }))
+        .rejects.toThrow(`A model already exists at ${dir}; pass ` +
+          '{ overwrite: true } to save() to replace it.');
+      expect(kernel()).toEqual([2, 2, 2, 2, 2, 2]);
+      // Nothing half-written is left beside it.
+      expect(fs.readdirSync(path.dirname(dir))).toEqual(['m']);
+      model.dispose();
+    });
+
+  // loadModel compiled with an optimizer object, which compile leaves to
+  // its caller, so nobody freed Adam's moments: a tester's load, fit,
+  // dispose left 12 tensors.
+  it('frees the optimizer loadModel made when the model is disposed',
+    async () => {
+      const before = tf.memory().numTensors;
+      const loaded = await keras.models.loadModel('models/keras_sequential');
+      expect(loaded.optimizer).toBeInstanceOf(
+        keras.optimizers.AdamOptimizer);
+      const x = tf.zeros([4, 784]);
+      await loaded.fit(x, [0, 1, 2, 3], { epochs: 1, verbose: 0 });
+      // Compiling again with the model's own optimizer keeps it alive.
+      loaded.compile({ optimizer: loaded.optimizer!,
+        loss: 'sparse_categorical_crossentropy' });
+      await loaded.fit(x, [0, 1, 2, 3], { epochs: 1, verbose: 0 });
+      x.dispose();
+      loaded.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
 
   it('names the folder when there is no model', async () => {
     const dir = path.join(tempDir('none'), 'nothing');
