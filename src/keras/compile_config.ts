@@ -50,9 +50,11 @@ const COMPILE_KEYS = ['optimizer', 'loss', 'metrics'];
 
 /**
  * Checks a config's `compile` section (Python spellings): `optimizer` a
- * name or `{type: Adam, learning_rate: ...}`, `loss` a name or
- * `{type: SparseCategoricalCrossentropy, from_logits: ...}`, `metrics` a
- * list of names. Throws `ConfigError` starting with the key path.
+ * name, `{type: Adam, learning_rate: ...}` or Keras's serialized
+ * `{class_name: Adam, config: {learning_rate: ...}}`, `loss` a name or
+ * the same two mappings (`{type: SparseCategoricalCrossentropy,
+ * from_logits: ...}`), `metrics` a list of names. Throws `ConfigError`
+ * starting with the key path.
  */
 export function parseCompile(section: unknown, path: string): CompileEntry {
   if (typeof section !== 'object' || section === null ||
@@ -86,15 +88,15 @@ function parseOptimizer(value: unknown, path: string): () => tf.Optimizer {
     }
     return () => getOptimizer(value);
   }
-  const { type, options } = typed(value, path, Object.keys(OPTIMIZER_CLASSES),
-    'optimizer');
+  const { type, options, at } = typed(value, path,
+    Object.keys(OPTIMIZER_CLASSES), 'optimizer');
   const key = type as keyof typeof OPTIMIZER_CLASSES;
-  const camel = checkSection(path, options, OPTIMIZER_TABLES[key], type);
+  const camel = checkSection(at, options, OPTIMIZER_TABLES[key], type);
   const Class = OPTIMIZER_CLASSES[key];
   try {
     new Class(camel);
   } catch (err) {
-    throw configError(path, (err as Error).message.replace(/\.$/, ''));
+    throw configError(at, (err as Error).message.replace(/\.$/, ''));
   }
   return () => new Class(camel);
 }
@@ -112,10 +114,10 @@ function parseLoss(value: unknown, path: string): () => Loss {
     }
     return () => getLoss(value);
   }
-  const { type, options } = typed(value, path, Object.keys(LOSS_CLASSES),
-    'loss');
+  const { type, options, at } = typed(value, path,
+    Object.keys(LOSS_CLASSES), 'loss');
   const key = type as keyof typeof LOSS_CLASSES;
-  const camel = checkSection(path, options, LOSS_TABLES[key], type);
+  const camel = checkSection(at, options, LOSS_TABLES[key], type);
   const Class = LOSS_CLASSES[key];
   return () => new Class(camel);
 }
@@ -138,22 +140,110 @@ function parseMetrics(value: unknown, path: string): string[] {
   return value as string[];
 }
 
-/** `{type: X, ...options}` with X among `known`. */
+/** A checked `{type: X, ...options}` or Keras-serialized entry. */
+interface TypedEntry {
+  type: string;
+  options: Record<string, unknown>;
+  /** Key path of the options, for their messages. */
+  at: string;
+}
+
+/**
+ * `{type: X, ...options}` with X among `known`, or Keras's serialized
+ * form `{class_name: X, config: {...}}` (see `serialized`).
+ */
 function typed(
   value: unknown,
   path: string,
   known: string[],
   what: string,
-): { type: string; options: Record<string, unknown> } {
+): TypedEntry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw configError(path, `must be a ${what} name or a mapping with ` +
-      `'type'; got ${describeValue(value)}`);
+    throw configError(path, `must be a ${what} name, a mapping with ` +
+      `'type' or Keras's {class_name, config}; got ${describeValue(value)}`);
   }
-  const { type, ...options } = value as Record<string, unknown>;
+  const entry = value as Record<string, unknown>;
+  if ('class_name' in entry && !('type' in entry)) {
+    return serialized(entry, path, known, what);
+  }
+  const { type, ...options } = entry;
+  if (type === undefined) {
+    throw configError(`${path}.type`, `is missing; name the ${what} ` +
+      `class (${listChoices(known)}), or give Keras's serialized form ` +
+      `{class_name: ${known[0]}, config: {...}}`);
+  }
   if (typeof type !== 'string' || !known.includes(type)) {
     throw configError(`${path}.type`, `unknown ${what} class ` +
       `${describeValue(type)}${didYouMean(type, known)}; known classes are ` +
       listChoices(known));
   }
-  return { type, options };
+  return { type, options, at: path };
+}
+
+const SERIALIZED_KEYS = ['class_name', 'config', 'module', 'registered_name'];
+
+/**
+ * Options that Keras's `get_config()` writes for every optimizer or loss,
+ * at their Keras defaults. Serialized entries may carry them; any other
+ * value is refused as an unknown key.
+ */
+const KERAS_CONFIG_DEFAULTS: Record<string, Record<string, unknown>> = {
+  optimizer: {
+    weight_decay: null,
+    clipnorm: null,
+    global_clipnorm: null,
+    clipvalue: null,
+    use_ema: false,
+    ema_momentum: 0.99,
+    ema_overwrite_frequency: null,
+    loss_scale_factor: null,
+    gradient_accumulation_steps: null,
+  },
+  loss: {
+    reduction: 'sum_over_batch_size',
+    dtype: null,
+    ignore_class: null,
+    axis: -1,
+  },
+};
+
+/**
+ * Keras's serialized form, as `keras.optimizers.serialize` and
+ * `keras.losses.serialize` write it and `optimizers.get` reads it:
+ * `{class_name: Adam, config: {learning_rate: 0.001}}`, with optional
+ * `module` and `registered_name`. The class name matches in any case, as
+ * Keras matches its built-in classes.
+ */
+function serialized(
+  entry: Record<string, unknown>,
+  path: string,
+  known: string[],
+  what: string,
+): TypedEntry {
+  for (const key of Object.keys(entry)) {
+    if (!SERIALIZED_KEYS.includes(key)) {
+      throw configError(`${path}.${key}`, `unknown key for a serialized ` +
+        `${what}${didYouMean(key, SERIALIZED_KEYS)}; known keys are ` +
+        listChoices(SERIALIZED_KEYS));
+    }
+  }
+  const name = entry['class_name'];
+  const type = typeof name === 'string'
+    ? known.find((k) => k.toLowerCase() === name.toLowerCase())
+    : undefined;
+  if (type === undefined) {
+    throw configError(`${path}.class_name`, `unknown ${what} class ` +
+      `${describeValue(name)}${didYouMean(name, known)}; known classes ` +
+      `are ${listChoices(known)}`);
+  }
+  const config = entry['config'] ?? {};
+  if (typeof config !== 'object' || config === null ||
+    Array.isArray(config)) {
+    throw configError(`${path}.config`, `must be a mapping of ${type} ` +
+      `options; got ${describeValue(config)}`);
+  }
+  const defaults = KERAS_CONFIG_DEFAULTS[what] ?? {};
+  const options = Object.fromEntries(Object.entries(config).filter(
+    ([key, v]) => !(key in defaults && defaults[key] === v)));
+  return { type, options, at: `${path}.config` };
 }

@@ -1,6 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import * as keras from '../../src/keras/index.js';
+import { parseCompile } from '../../src/keras/compile_config.js';
 import { kerasEntry } from '../../src/keras/runner.js';
 import { MemoryReporter } from '../../src/reporter.js';
 import { smallMnist } from './helpers.js';
@@ -95,6 +97,65 @@ describe('kerasEntry.check', () => {
       /^models\[1\]\.fit\.callbacks\[0\]\.filepath: is required/);
     expect(refusal({ ...t(), layers: [] })).toMatch(
       /^models\[1\]\.layers: must be a non-empty list/);
+  });
+});
+
+// Keras's serialized optimizer, {class_name: Adam, config: {...}}, was
+// refused as "compile.optimizer.type: unknown optimizer class undefined".
+describe('serialized optimizers and losses in compile', () => {
+  const compile = (optimizer: unknown, loss: unknown =
+  'sparse_categorical_crossentropy') => ({ ...tutorial(),
+    compile: { optimizer, loss } });
+
+  it('reads Keras\'s {class_name, config}, as optimizers.get does', () => {
+    const entry = parseCompile({
+      optimizer: { class_name: 'Adam', config: { learning_rate: 0.01,
+        beta_1: 0.8 } },
+      loss: { class_name: 'SparseCategoricalCrossentropy',
+        config: { from_logits: true } },
+    }, 'models[1].compile');
+    const before = tf.memory().numTensors;
+    const optimizer = entry.optimizer() as keras.optimizers.AdamOptimizer;
+    expect(optimizer).toBeInstanceOf(keras.optimizers.AdamOptimizer);
+    expect(optimizer.learningRate).toBe(0.01);
+    expect(optimizer.pythonConfig()).toMatchObject({ beta_1: 0.8 });
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(entry.loss()).toMatchObject({ fromLogits: true });
+    // What Keras 3's serialize(Adam()) writes, defaults and all; the
+    // class name in any case, as Keras matches its built-ins.
+    expect(() => kerasEntry.check(compile({
+      module: 'keras.optimizers', class_name: 'adam', registered_name: null,
+      config: { name: 'adam', learning_rate: 0.001, weight_decay: null,
+        clipnorm: null, global_clipnorm: null, clipvalue: null,
+        use_ema: false, ema_momentum: 0.99, ema_overwrite_frequency: null,
+        loss_scale_factor: null, gradient_accumulation_steps: null,
+        beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
+    }), 'models[1]')).not.toThrow();
+  });
+
+  it('refuses a bad serialized entry naming its key', () => {
+    expect(refusal(compile({ class_name: 'Adamax', config: {} }))).toBe(
+      "models[1].compile.optimizer.class_name: unknown optimizer class " +
+        "'Adamax' (did you mean 'Adam'?); known classes are 'Adam', 'SGD' " +
+        "or 'RMSprop'.");
+    expect(refusal(compile({ class_name: 'Adam',
+      config: { learning_rat: 0.1 } }))).toMatch(new RegExp(
+      '^models\\[1\\]\\.compile\\.optimizer\\.config\\.learning_rat: ' +
+        "unknown key for Adam \\(did you mean 'learning_rate'\\?\\)"));
+    // A Keras option away from its default is not silently dropped.
+    expect(refusal(compile({ class_name: 'Adam',
+      config: { use_ema: true } }))).toMatch(
+      /^models\[1\]\.compile\.optimizer\.config\.use_ema: unknown key/);
+    expect(refusal(compile({ class_name: 'Adam', config: 0.1 }))).toBe(
+      'models[1].compile.optimizer.config: must be a mapping of Adam ' +
+        'options; got 0.1.');
+    expect(refusal(compile({ class_name: 'Adam', confg: {} }))).toMatch(
+      /^models\[1\]\.compile\.optimizer\.confg: unknown key for a serialized optimizer \(did you mean 'config'\?\)/);
+    expect(refusal(compile({ learning_rate: 0.1 }))).toBe(
+      'models[1].compile.optimizer.type: is missing; name the optimizer ' +
+        "class ('Adam', 'SGD' or 'RMSprop'), or give Keras's serialized " +
+        'form {class_name: Adam, config: {...}}.');
   });
 });
 
