@@ -54,7 +54,10 @@ abstract class Loss extends Module {
  *
  * Shape: input (N, C) unnormalised logits; target (N) int32 class indices,
  * or (N, C) float probabilities. With `weight`, the mean divides by the
- * summed weights of the targets, as PyTorch does.
+ * summed weights of the targets, as PyTorch does. Targets equal to
+ * `ignoreIndex` add nothing to the loss or the gradient and leave the
+ * mean's denominator; if every target is ignored the mean is NaN (and its
+ * gradient zero), as in PyTorch.
  *
  * Differs from PyTorch: inputs of rank > 2 (N, C, d1, ...) are not
  * supported yet; targets outside [0, C) are not checked (they count as a
@@ -94,11 +97,19 @@ export class CrossEntropyLoss extends Loss {
     const simple = this.weight === null && this.reduction === 'mean';
     if (simple && this.ignoreIndex < 0) {
       // tfjs's fused softmax cross entropy uses the same smoothing rule
-      // and a cheap gradient (softmax - target).
+      // and a cheap gradient (softmax - target). A target equal to a
+      // negative ignoreIndex one-hots to a zero row; its weight 0 drops
+      // its smoothing term and gradient, and the count leaves it out.
+      // The weights are constants for the gradient, so the backward pass
+      // stays that of a plain mean.
       // No cast kernel for targets that are int32 already (the usual).
       const index = target.dtype === 'int32' ? target : target.toInt();
-      return tf.losses.softmaxCrossEntropy(
-        tf.oneHot(index, c), input, undefined, eps);
+      const keep = tf.notEqual(index, this.ignoreIndex).toFloat();
+      const count = tf.sum(keep);
+      const rowWeight = tf.divNoNan(keep, count);
+      const total = tf.losses.softmaxCrossEntropy(tf.oneHot(index, c),
+        input, rowWeight, eps, tf.Reduction.SUM);
+      return total.add(nanIfNone(count));
     }
     const logp = tf.logSoftmax(input);
     const keep = tf.notEqual(target, this.ignoreIndex).toFloat();
@@ -110,14 +121,15 @@ export class CrossEntropyLoss extends Loss {
     if (this.reduction === 'none') {
       return eps === 0 ? nll : nll.mul(1 - eps).add(smooth.mul(eps / c));
     }
-    const denom = this.reduction === 'mean'
-      ? (this.weight === null ? tf.sum(keep) : tf.sum(sampleW))
-      : tf.scalar(1);
-    const nllTotal = tf.sum(nll).div(denom);
-    if (eps === 0) {
-      return nllTotal;
+    let total = tf.sum(nll);
+    if (eps !== 0) {
+      total = total.mul(1 - eps).add(tf.sum(smooth).mul(eps / c));
     }
-    return nllTotal.mul(1 - eps).add(tf.sum(smooth).div(denom).mul(eps / c));
+    if (this.reduction === 'sum') {
+      return total;
+    }
+    return keptMean(total,
+      this.weight === null ? tf.sum(keep) : tf.sum(sampleW));
   }
 
   override dispose(): void {
@@ -154,7 +166,7 @@ export class NLLLoss extends Loss {
       : tf.sum(onehot.mul(this.weight), 1).mul(keep);
     const perSample = tf.neg(tf.sum(onehot.mul(input), 1)).mul(sampleW);
     if (this.reduction === 'mean') {
-      return tf.sum(perSample).div(tf.sum(sampleW));
+      return keptMean(tf.sum(perSample), tf.sum(sampleW));
     }
     return this.reduce(perSample);
   }
@@ -178,6 +190,21 @@ export class MSELoss extends Loss {
     checkSameShape(input, target, 'MSELoss');
     return this.reduce(tf.squaredDifference(input, target.toFloat()));
   }
+}
+
+/**
+ * `total / count` for a mean over the samples that were not ignored, as
+ * PyTorch computes it: NaN when every sample is ignored (count 0), with a
+ * zero gradient rather than NaN, because the gradient flows through
+ * 1/count only where count > 0.
+ */
+function keptMean(total: tf.Tensor, count: tf.Tensor): tf.Tensor {
+  return total.mul(tf.divNoNan(1, count)).add(nanIfNone(count));
+}
+
+/** 0, or NaN when `count` is 0 (0/0), with no gradient path. */
+function nanIfNone(count: tf.Tensor): tf.Tensor {
+  return tf.div(0, count);
 }
 
 function classWeight(
