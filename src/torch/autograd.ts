@@ -6,7 +6,9 @@ import { trainableParameters, type Parameter } from './nn/parameter.js';
  * Runs the forward pass `fn`, computes the gradient of the scalar it
  * returns with respect to every parameter it used, and adds each gradient
  * to that parameter's `grad` (so gradients accumulate until `zeroGrad`).
- * Returns the loss, computed once.
+ * Returns the loss, computed once. Parameters whose `requiresGrad` is
+ * false are constants here. If `fn` throws, every tensor of the forward
+ * pass is freed before the error propagates.
  *
  * Python: `loss = fn(); loss.backward()`. tfjs records operations for
  * differentiation only inside a function it runs, so the forward pass and
@@ -26,7 +28,7 @@ export function backward(fn: () => tf.Tensor): tf.Scalar {
         'the model before calling it, and do not freeze every parameter.',
     );
   }
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = freeTapeOnThrow(() => tf.variableGrads(() => {
     const out = fn();
     if (!(out instanceof tf.Tensor) || out.rank !== 0) {
       throw new TrioError(
@@ -38,7 +40,7 @@ export function backward(fn: () => tf.Tensor): tf.Scalar {
       );
     }
     return out as tf.Scalar;
-  }, params);
+  }, params));
   for (const p of params) {
     const g = grads[p.name];
     if (g !== undefined && g !== null) {
@@ -46,6 +48,35 @@ export function backward(fn: () => tf.Tensor): tf.Scalar {
     }
   }
   return value;
+}
+
+/**
+ * Runs `fn` (a `variableGrads` call) in a tidy scope and, if it throws,
+ * frees what the forward pass saved for the backward pass.
+ */
+function freeTapeOnThrow<T extends tf.TensorContainer>(fn: () => T): T {
+  try {
+    // The tidy frees the forward pass's tensors on a throw; on success
+    // it keeps the returned loss and gradients.
+    return tf.tidy(fn);
+  } catch (err) {
+    // NOTE [tape-on-throw]: tfjs keeps (tf.keep) the tensors each
+    // recorded op saves for its gradient and frees them only after a
+    // successful backward pass; when the forward pass throws they stay
+    // on the engine's tape. Free them, unless an enclosing gradient
+    // computation still owns the tape.
+    const state = tf.engine().state as unknown as {
+      gradientDepth: number;
+      activeTape: { saved?: tf.Tensor[] }[] | null;
+    };
+    if (state.gradientDepth === 0 && state.activeTape !== null) {
+      for (const node of state.activeTape) {
+        tf.dispose(node.saved ?? []);
+      }
+      state.activeTape = null;
+    }
+    throw err;
+  }
 }
 
 /** Adds `g` to `p.grad`, keeping the sum past any enclosing scope. */

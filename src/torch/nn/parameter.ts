@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { optionError } from '../../util/options.js';
 
 /**
  * A trainable tensor, after `torch.nn.Parameter`. It *is* a `tf.Variable`
@@ -10,8 +11,12 @@ import * as tf from '@tensorflow/tfjs';
 export interface Parameter extends tf.Variable {
   /** Accumulated gradient, or null before the first `backward`. */
   grad: tf.Tensor | null;
-  /** Python: `requires_grad`; the variable's `trainable` flag. */
-  readonly requiresGrad: boolean;
+  /**
+   * Python: `requires_grad`; the variable's `trainable` flag. Setting it
+   * to false freezes the parameter: `backward` leaves its `grad` as it is
+   * (null after `zeroGrad`), so optimizers skip it, as in PyTorch.
+   */
+  requiresGrad: boolean;
 }
 
 interface ParameterConstructor {
@@ -41,6 +46,12 @@ export const Parameter = function Parameter(
   Object.defineProperty(v, 'requiresGrad', {
     get(this: tf.Variable) {
       return this.trainable;
+    },
+    set(this: tf.Variable, value: unknown) {
+      if (typeof value !== 'boolean') {
+        throw optionError('requires_grad', 'Parameter', 'a boolean', value);
+      }
+      this.trainable = value;
     },
     enumerable: false,
   });
