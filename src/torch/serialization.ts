@@ -66,6 +66,10 @@ export function save(stateDict: StateDict, file: string): void {
  * Reads a file written by `save` (or any safetensors file of float32 and
  * int32 tensors). Python: `torch.load(path)`. The caller owns the returned
  * tensors: pass them to `loadStateDict` and then to `tf.dispose`.
+ *
+ * Differs from PyTorch: a `.pt` file that PyTorch's `torch.save` wrote (a
+ * zip of pickles, or a legacy pickle) is refused with a `ModelFileError`
+ * saying how to convert it to safetensors in Python.
  */
 export function load(file: string): StateDict {
   const target = path.resolve(file);
@@ -73,11 +77,24 @@ export function load(file: string): StateDict {
     throw new ModelFileError(`No state dict found: ${target} does not ` +
       `exist.`, target);
   }
+  if (fs.statSync(target).isDirectory()) {
+    throw new ModelFileError(`${target} is a folder; torch.load() reads ` +
+      'one state dict file written by torch.save() (a safetensors file). ' +
+      'To load a model saved with saveModule(), use loadModule().', target);
+  }
   const buf = fs.readFileSync(target);
   const fail = (what: string): never => {
     throw new ModelFileError(`${target} is not a state dict file: ${what}`,
       target);
   };
+  const pickled = pytorchFormat(buf);
+  if (pickled !== undefined) {
+    fail(`it is a PyTorch checkpoint (${pickled}), which tfjs-trio cannot ` +
+      'read. tfjs-trio reads safetensors files; convert it in Python with ' +
+      '`from safetensors.torch import save_file; ' +
+      "save_file(torch.load('model.pt'), 'model.safetensors')` (or " +
+      "save_file(model.state_dict(), 'model.safetensors')) and load that.");
+  }
   if (buf.length < 8) {
     fail('it is shorter than its 8-byte header length.');
   }
@@ -126,4 +143,26 @@ export function load(file: string): StateDict {
     throw err;
   }
   return out;
+}
+
+/**
+ * Which PyTorch `torch.save` format `buf` holds, if any: a zip archive of
+ * pickles (PyTorch 1.6 and later) starts with `PK\x03\x04`; the legacy
+ * format starts with a pickle's protocol opcode, byte 0x80.
+ */
+function pytorchFormat(buf: Buffer): string | undefined {
+  // A safetensors header length can begin with these bytes too (0x0280 is
+  // 640); its JSON header then opens with '{' right after the length.
+  if (buf.length > 8 && buf[8] === 0x7b &&
+      8 + Number(buf.readBigUInt64LE(0)) <= buf.length) {
+    return undefined;
+  }
+  if (buf.length >= 4 && buf.readUInt32BE(0) === 0x504b0304) {
+    return 'a zip archive of pickles, as torch.save() writes';
+  }
+  if (buf.length >= 2 && buf[0] === 0x80 && buf[1]! >= 2 && buf[1]! <= 5) {
+    return "a pickle, as torch.save(..., " +
+      '_use_new_zipfile_serialization=False) writes';
+  }
+  return undefined;
 }

@@ -124,4 +124,52 @@ describe('save and load', () => {
       `${bad} is not a state dict file: its header claims 200 bytes but ` +
         'the file has 1 after the length.');
   });
+
+  // Non-regression: a PyTorch .pt file was read as safetensors ("its
+  // header claims 578712552184433500 bytes"), a folder gave a raw EISDIR.
+  it('says a PyTorch .pt checkpoint is not safetensors, and how to convert',
+    () => {
+      // A real torch.save() of a Linear(2, 1) state dict, from
+      // scripts/fixtures/torch_ignore_index.py: a zip archive.
+      const zip = path.join(FIXTURE_DIR, 'pytorch_checkpoint.pt');
+      expect(() => torch.load(zip)).toThrow(
+        `${zip} is not a state dict file: it is a PyTorch checkpoint (a ` +
+          'zip archive of pickles, as torch.save() writes), which ' +
+          'tfjs-trio cannot read. tfjs-trio reads safetensors files; ' +
+          'convert it in Python with `from safetensors.torch import ' +
+          "save_file; save_file(torch.load('model.pt'), " +
+          "'model.safetensors')`");
+      // The legacy format opens with pickle protocol 2: 0x80 0x02.
+      const legacy = path.join(tmp, 'legacy.pt');
+      fs.writeFileSync(legacy, Buffer.from([0x80, 2, 0x8a, 10, 0x6c, 0xfc,
+        0x9c, 0x46, 0xf9, 0x20]));
+      expect(() => torch.load(legacy)).toThrow('it is a PyTorch ' +
+        'checkpoint (a pickle, as torch.save(..., ' +
+        '_use_new_zipfile_serialization=False) writes)');
+    });
+
+  it('still reads safetensors whose header length starts like a pickle',
+    () => {
+      // A 640-byte header: its length reads 0x80 0x02 0 0 0 0 0 0.
+      const file = path.join(tmp, 'pickle_like.safetensors');
+      const header = JSON.stringify({ a: {
+        dtype: 'F32', shape: [1], data_offsets: [0, 4] } });
+      const json = Buffer.from(header.padEnd(640, ' '));
+      const length = Buffer.alloc(8);
+      length.writeBigUInt64LE(640n);
+      const data = Buffer.alloc(4);
+      data.writeFloatLE(1.5);
+      fs.writeFileSync(file, Buffer.concat([length, json, data]));
+      expect(length[0]).toBe(0x80);
+      const sd = torch.load(file);
+      expect(Array.from(sd.a!.dataSync())).toEqual([1.5]);
+      tf.dispose(sd);
+    });
+
+  it('names the path when it is a folder', () => {
+    expect(() => torch.load(tmp)).toThrow(
+      `${tmp} is a folder; torch.load() reads one state dict file written ` +
+        'by torch.save() (a safetensors file). To load a model saved with ' +
+        'saveModule(), use loadModule().');
+  });
 });
