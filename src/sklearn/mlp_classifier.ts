@@ -23,6 +23,11 @@ import type { SaveMetadata } from '../io/save_metadata.js';
 import { sliceRows, takeRows, toMatrix } from '../data/matrix.js';
 import { ConsoleReporter, silentReporter } from '../reporter.js';
 import type { Reporter } from '../reporter.js';
+import {
+  formatGiB,
+  MAX_TYPED_ARRAY_LENGTH,
+  WASM_HEAP_BYTES,
+} from '../util/memory.js';
 import { checkKnownKeys } from '../util/options.js';
 import { RandomState } from '../util/random.js';
 import type { Label } from './labels.js';
@@ -117,7 +122,10 @@ const PROGRESS_MS = 250;
  * lines are `At iterate N f= ... |proj g|= ...` only; `lossCurve` is also
  * filled for lbfgs (one value per iteration); a single class throws; a
  * non-finite loss or weight stops training at once with a
- * `DivergenceError`, keeping the weights from before that step; booleans
+ * `DivergenceError`, keeping the weights from before that step; a
+ * network whose weights the backend cannot hold is refused before
+ * allocating (an `OptionError` naming the layer, its shape and size in
+ * GiB) where numpy fails while allocating; booleans
  * must be booleans; `fit` is async; call `dispose()` to free the weights.
  *
  * @example
@@ -553,6 +561,13 @@ export class MLPClassifier implements MLPClassifierOptions {
     const firstPass = this.params === undefined ||
       (!o.warmStart && !incremental);
     const x = this.checkX(X, firstPass);
+    const labels = toLabels(y, x.rows);
+    if (firstPass) {
+      // Before anything changes: a refused network keeps the last one.
+      const nClasses = new Set(labels).size;
+      checkWeightsFit([x.cols, ...o.hiddenLayerSizes,
+        nClasses === 2 ? 1 : nClasses], o);
+    }
     // What `load` kept describes the loaded weights: training from
     // scratch forgets it; continuing keeps all but the test metrics.
     if (firstPass) {
@@ -560,7 +575,6 @@ export class MLPClassifier implements MLPClassifierOptions {
     } else {
       delete this.kept.testMetrics;
     }
-    const labels = toLabels(y, x.rows);
     this.setClasses(labels, o, incremental, firstPass);
     const classes = this.classes!;
     const yIndex = encodeLabels(labels, classes);
@@ -1022,6 +1036,64 @@ function expo(v: number): string {
   const [mant, exp] = v.toExponential(5).split('e') as [string, string];
   const e = Number(exp);
   return `${mant}D${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** The copies of the weights each solver keeps during training. */
+const TRAINING_COPIES: Record<ResolvedOptions['solver'],
+  { count: number; what: string }> = {
+    adam: { count: 4, what: 'weights, gradients, two moment estimates' },
+    sgd: { count: 3, what: 'weights, gradients, velocities' },
+    lbfgs: { count: 2, what: 'weights, gradients' },
+  };
+
+/**
+ * Refuses, before allocating, a network whose weights this backend cannot
+ * hold: a weight matrix with more values than one typed array takes (any
+ * backend; tfjs makes or reads every tensor through one), or, on wasm,
+ * weights that with the copies training keeps exceed its 4 GiB heap.
+ * Both are lower bounds, so nothing that would fit is refused (a network
+ * that passes can still run out of memory). Differs from scikit-learn,
+ * whose numpy fails while allocating (`Unable to allocate 584. GiB for an
+ * array with shape (784, 100000000) and data type float64`).
+ */
+export function checkWeightsFit(
+  units: readonly number[],
+  o: Pick<ResolvedOptions, 'solver' | 'hiddenLayerSizes'>,
+): void {
+  const layers = units.slice(1).map((fanOut, i) => ({
+    name: i === units.length - 2
+      ? `into the output layer (coefs[${i}])`
+      : `into hidden layer ${i + 1} (coefs[${i}])`,
+    shape: `[${units[i]}, ${fanOut}]`,
+    values: units[i]! * fanOut,
+  }));
+  const largest = layers.reduce((a, b) => (b.values > a.values ? b : a));
+  const refuse = (why: string) => {
+    throw new OptionError('hiddenLayerSizes', OWNER,
+      `sizes whose weights fit in memory: ${why}`, o.hiddenLayerSizes);
+  };
+  if (largest.values > MAX_TYPED_ARRAY_LENGTH) {
+    refuse(`the weights ${largest.name} would have shape ` +
+      `${largest.shape}, ${largest.values} float32 values ` +
+      `(${formatGiB(largest.values * 4)}), and one tfjs tensor holds at ` +
+      `most ${MAX_TYPED_ARRAY_LENGTH} (one typed array)`);
+  }
+  if (tf.getBackend() !== 'wasm') {
+    return;
+  }
+  // Coefs and intercepts, float32.
+  const bytes = 4 * units.slice(1)
+    .reduce((sum, fanOut, i) => sum + (units[i]! + 1) * fanOut, 0);
+  const copies = TRAINING_COPIES[o.solver];
+  if (bytes * copies.count > WASM_HEAP_BYTES) {
+    refuse(`training with ${o.solver} holds at least ${copies.count} ` +
+      `copies of the weights (${copies.what}), ${copies.count} x ` +
+      `${formatGiB(bytes)} = ${formatGiB(bytes * copies.count)}, more ` +
+      `than the wasm backend's ${formatGiB(WASM_HEAP_BYTES)} heap; the ` +
+      `largest matrix, ${largest.name}, has shape ${largest.shape} ` +
+      `(${formatGiB(largest.values * 4)}). Use smaller layers, or the ` +
+      'node or cpu backend, whose tensors are not in that heap');
+  }
 }
 
 /**

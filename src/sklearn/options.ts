@@ -20,7 +20,10 @@ export type LearningRateSchedule = (typeof SCHEDULES)[number];
 export interface MLPClassifierOptions {
   /**
    * Units of each hidden layer (`hidden_layer_sizes`): an int >= 1 or an
-   * array of them. @default [100]
+   * array of them. `fit` refuses sizes whose weights cannot exist on the
+   * backend: a weight matrix over one typed array (2^32 values in Node
+   * 20), or on wasm weights x training copies over its 4 GiB heap.
+   * @default [100]
    */
   hiddenLayerSizes?: number | readonly number[];
   /**

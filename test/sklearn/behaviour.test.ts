@@ -1,19 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ConvergenceWarning,
   DataError,
   DivergenceError,
   NotFittedError,
   NotSupportedError,
+  OptionError,
   ShapeError,
 } from '../../src/errors.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import type { Matrix, MatrixLike } from '../../src/data/matrix.js';
 import { mnistMatrix } from '../../src/data/mnist.js';
 import { MemoryReporter } from '../../src/reporter.js';
-import { MLPClassifier } from '../../src/sklearn/mlp_classifier.js';
+import { selectBackend } from '../../src/backend/select.js';
+import {
+  checkWeightsFit,
+  MLPClassifier,
+} from '../../src/sklearn/mlp_classifier.js';
 import { setStepCheck } from '../../src/sklearn/step_guard.js';
+import { MAX_TYPED_ARRAY_LENGTH } from '../../src/util/memory.js';
 import { datasets, fixture, maxRelativeError, optionsOf } from './helpers.js';
 
 const iris = datasets.iris!;
@@ -385,5 +391,93 @@ describe('training', () => {
     expect(clf.nLayers).toBe(4);
     expect(clf.nFeaturesIn).toBe(4);
     clf.dispose();
+  });
+});
+
+// Non-regression: hidden_layer_sizes [100000000] crashed with "Invalid
+// typed array length: 78400000000" and [1000000] on wasm with "memory
+// access out of bounds". scikit-learn 1.2.1 fails while allocating
+// ("Unable to allocate 584. GiB for an array with shape (784, 100000000)
+// and data type float64"); tfjs-trio refuses before allocating.
+describe('networks too large for memory', () => {
+  const rows = (cols: number) => Array.from({ length: 3 },
+    (_, i) => Array.from({ length: cols }, (_, j) => (i + j) % 5));
+
+  it('refuses a weight matrix larger than one typed array', async () => {
+    const clf = new MLPClassifier({ hiddenLayerSizes: [100000000] });
+    const before = tf.memory().numTensors;
+    // 784 x 1e8 = 7.84e10 float32 values, 3.136e11 bytes = 292.06 GiB.
+    await expect(clf.fit(rows(784), [0, 1, 2])).rejects.toThrow(
+      "The 'hiddenLayerSizes' parameter of MLPClassifier must be sizes " +
+        'whose weights fit in memory: the weights into hidden layer 1 ' +
+        '(coefs[0]) would have shape [784, 100000000], 78400000000 ' +
+        'float32 values (292 GiB), and one tfjs tensor holds at most ' +
+        `${MAX_TYPED_ARRAY_LENGTH} (one typed array). Got [100000000] ` +
+        'instead.');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(clf.classes).toBeUndefined();
+  });
+
+  it('names the layer at fault, the output layer too', () => {
+    const big = Math.floor(MAX_TYPED_ARRAY_LENGTH / 3) + 1;
+    // [2, big] fits one typed array; [big, 3] does not.
+    const o = { solver: 'sgd' as const, hiddenLayerSizes: [2, big] };
+    expect(() => checkWeightsFit([2, 2, big, 3], o)).toThrow(
+      `the weights into the output layer (coefs[2]) would have shape ` +
+        `[${big}, 3], ${big * 3} float32 values`);
+    // Exactly at the limit is allowed (off wasm, whose heap is smaller).
+    const cpu = { solver: 'sgd' as const, hiddenLayerSizes: [1] };
+    if (tf.getBackend() !== 'wasm') {
+      expect(() => checkWeightsFit([1, MAX_TYPED_ARRAY_LENGTH, 1], cpu))
+        .not.toThrow();
+    }
+    expect(() => checkWeightsFit([1, MAX_TYPED_ARRAY_LENGTH + 1, 1], cpu))
+      .toThrow(OptionError);
+  });
+
+  describe('on wasm', () => {
+    let previous: string;
+    beforeAll(async () => {
+      previous = tf.getBackend();
+      await selectBackend('wasm');
+    });
+    afterAll(async () => {
+      await tf.setBackend(previous);
+    });
+
+    it('refuses weights whose training copies exceed the heap', async () => {
+      const clf = new MLPClassifier({ hiddenLayerSizes: [1000000] });
+      const before = tf.memory().numTensors;
+      // (784 + 1) x 1e6 + (1e6 + 1) x 3 = 788000003 values = 3152000012
+      // bytes = 2.9355 GiB; adam keeps 4 copies: 11.742 GiB; the first
+      // matrix, 784 x 1e6 x 4 bytes = 2.9206 GiB; the heap is 4 GiB -
+      // 64 KiB.
+      await expect(clf.fit(rows(784), [0, 1, 2])).rejects.toThrow(
+        "The 'hiddenLayerSizes' parameter of MLPClassifier must be sizes " +
+          'whose weights fit in memory: training with adam holds at ' +
+          'least 4 copies of the weights (weights, gradients, two moment ' +
+          'estimates), 4 x 2.94 GiB = 11.7 GiB, more than the wasm ' +
+          "backend's 4 GiB heap; the largest matrix, into hidden layer 1 " +
+          '(coefs[0]), has shape [784, 1000000] (2.92 GiB). Use smaller ' +
+          'layers, or the node or cpu backend, whose tensors are not in ' +
+          'that heap. Got [1000000] instead.');
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('counts the copies of each solver, refusing nothing that fits', () => {
+      // (784 + 1) x 600000 + 600001 = 471600001 values = 1.757 GiB:
+      // lbfgs's 2 copies (3.51 GiB) fit in the heap, adam's 4 and sgd's 3
+      // (5.27 GiB) do not.
+      const units = [784, 600000, 1];
+      const hiddenLayerSizes = [600000];
+      expect(() => checkWeightsFit(units, { solver: 'lbfgs',
+        hiddenLayerSizes })).not.toThrow();
+      expect(() => checkWeightsFit(units, { solver: 'sgd',
+        hiddenLayerSizes })).toThrow('training with sgd holds at least 3 ' +
+        'copies of the weights (weights, gradients, velocities), 3 x ' +
+        '1.76 GiB = 5.27 GiB');
+      expect(() => checkWeightsFit(units, { solver: 'adam',
+        hiddenLayerSizes })).toThrow('4 x 1.76 GiB = 7.03 GiB');
+    });
   });
 });
