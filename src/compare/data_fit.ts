@@ -2,7 +2,9 @@ import type {
   ComparisonConfig,
   ModelConfig,
 } from '../config/comparison_config.js';
+import { parseCompile } from '../keras/compile_config.js';
 import { parseLayerEntry } from '../keras/layers/from_config.js';
+import { BinaryCrossentropyLoss, type Loss } from '../keras/losses.js';
 import { parseTorchSection, torchDataMismatches } from '../torch/config.js';
 import { refuse, type Problem } from './refusal.js';
 
@@ -20,7 +22,9 @@ export interface DataShape {
  * Refuses, before any model trains, layer sizes that do not fit the data:
  * a first layer whose inputs are not the feature columns, a last layer
  * whose outputs are not the classes (the comparison reads class `i` from
- * output `i`), and torch's class weights and batches. The facades check
+ * output `i`; a Keras model may instead end in 1 unit with
+ * binary_crossentropy on 2 classes), and torch's class weights and
+ * batches. The facades check
  * the same when they train, but only one model at a time, after the
  * models before it have trained. Reads the config alone: nothing is
  * built, so no tensor is made and no Keras layer name is used up.
@@ -80,16 +84,44 @@ function kerasProblems(model: ModelConfig, data: DataShape): Problem[] {
     return problems;
   }
   const units = layers[last]!.options['units'] as number;
-  if (units !== data.classes) {
+  const loss = compiledLoss(model);
+  const binary = loss instanceof BinaryCrossentropyLoss;
+  const lossPath = `${model.keyPath}.compile.loss`;
+  if (units === 1 && data.classes === 2) {
+    // Keras's binary set-up: one sigmoid unit, P(second class).
+    if (loss !== undefined && !binary) {
+      problems.push({
+        path: lossPath,
+        message: `is ${loss.name}, but a last layer of 1 unit on 2 ` +
+          `classes needs binary_crossentropy (labels 0/1, one ` +
+          `probability per row); or give ${at}[${last}].units 2, one ` +
+          'per class.',
+      });
+    }
+  } else if (units !== data.classes) {
     const which = last === layers.length - 1 ? 'layer' : 'Dense layer';
+    const one = data.classes === 2 && binary
+      ? ' (or 1 with binary_crossentropy)'
+      : '';
     problems.push({
       path: `${at}[${last}].units`,
       message: `the last ${which} has ${units} ` +
         `unit${units === 1 ? '' : 's'} but the data has ${data.classes} ` +
-        `classes; give it ${data.classes}, one per class.`,
+        `classes; give it ${data.classes}, one per class${one}.`,
     });
   }
   return problems;
+}
+
+/** The model's compiled loss, unless its `compile` is not a checked one. */
+function compiledLoss(model: ModelConfig): Loss | undefined {
+  try {
+    return parseCompile(model.section['compile'],
+      `${model.keyPath}.compile`).loss();
+  } catch {
+    // A config built in code, unchecked: the facade words the refusal.
+    return undefined;
+  }
 }
 
 /** The data checks of the torch runner, for every model at once. */

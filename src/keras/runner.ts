@@ -34,6 +34,11 @@ import {
   positiveInt,
   type OptionTable,
 } from './option_specs.js';
+import {
+  BinaryCrossentropyLoss,
+  SparseCategoricalCrossentropyLoss,
+  type Loss,
+} from './losses.js';
 import { setRandomSeed } from './random_seed.js';
 import { SequentialModel } from './sequential.js';
 
@@ -137,19 +142,62 @@ function parseCallback(value: unknown, path: string): () => CallbackHooks {
   return () => new ModelCheckpointCallback(filepath, options);
 }
 
-/** Keras-style class probabilities as a flat row-major array. */
+/**
+ * How `trio compare` hands its class indices to a Keras model, as a Keras
+ * user prepares labels for the compiled loss: `labels` (the indices, for
+ * sparse_categorical_crossentropy), `binary` (0/1 in one column, for a
+ * 1-unit output with binary_crossentropy on 2 classes) or `oneHot`
+ * (`keras.utils.to_categorical`, for every other loss).
+ */
+export type TargetEncoding = 'labels' | 'binary' | 'oneHot';
+
+/** The encoding for `loss` on a model with `units` outputs. */
+export function targetEncoding(loss: Loss, units: number): TargetEncoding {
+  if (loss instanceof SparseCategoricalCrossentropyLoss) {
+    return 'labels';
+  }
+  return units === 1 && loss instanceof BinaryCrossentropyLoss
+    ? 'binary'
+    : 'oneHot';
+}
+
+/**
+ * Class probabilities as a flat row-major array: the outputs (a softmax
+ * of logits), or for a 1-unit output p = P(class 1) (a sigmoid of a
+ * logit) as the two columns [1 - p, p], as scikit-learn's predict_proba.
+ */
 function probabilities(
   model: SequentialModel,
   x: Matrix,
   logits: boolean,
 ): Float32Array {
   const out = model.predict(x, { batchSize: 1024, verbose: 0 });
-  const probs = logits ? tf.softmax(out) : out;
+  const probs = tf.tidy(() => {
+    if (out.shape.at(-1) !== 1) {
+      return logits ? tf.softmax(out) : out.clone();
+    }
+    const p = logits ? tf.sigmoid(out) : out;
+    return tf.concat([tf.sub(1, p), p], 1);
+  });
   try {
     return probs.dataSync() as Float32Array;
   } finally {
     tf.dispose([out, probs]);
   }
+}
+
+/** `codes` as `encoding` asks, a tensor the caller disposes. */
+function encodeTargets(
+  codes: Int32Array,
+  encoding: TargetEncoding,
+  classes: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const labels = tf.tensor1d(codes, 'int32');
+    return encoding === 'oneHot'
+      ? tf.oneHot(labels, classes).toFloat()
+      : labels.toFloat();
+  });
 }
 
 async function run(
@@ -174,22 +222,33 @@ async function run(
   const model = new SequentialModel(parsed.layers.map(buildLayer));
   // The optimizer is an object, which compile leaves to its owner: us.
   const optimizer = parsed.compile.optimizer();
+  const targets: tf.Tensor[] = [];
   const dispose = () => {
     model.dispose();
     optimizer.dispose();
   };
   try {
-    model.compile({
-      optimizer,
-      loss: parsed.compile.loss(),
-      metrics: parsed.compile.metrics,
-    });
-    const history = await model.fit(data.x, data.y, {
+    const loss = parsed.compile.loss();
+    model.compile({ optimizer, loss, metrics: parsed.compile.metrics });
+    // Built when the first layer gives its input shape, else by fit.
+    const units = model.built
+      ? model.tfModel.outputs[0]!.shape.at(-1) ?? 1
+      : lastUnits(parsed.layers);
+    const encoding = targetEncoding(loss, units ?? data.classes.length);
+    const k = data.classes.length;
+    const y = encodeTargets(data.y, encoding, k);
+    targets.push(y);
+    if (validationData !== undefined) {
+      targets.push(encodeTargets(validationData[1], encoding, k));
+    }
+    const history = await model.fit(data.x, y, {
       ...(fit['epochs'] === undefined ? {} : { epochs: fit['epochs'] }),
       ...(fit['batchSize'] === undefined
         ? {}
         : { batchSize: fit['batchSize'] }),
-      ...(validationData === undefined ? {} : { validationData }),
+      ...(validationData === undefined
+        ? {}
+        : { validationData: [validationData[0], targets[1]!] }),
       ...(fit['validationSplit'] === undefined
         ? {}
         : { validationSplit: fit['validationSplit'] }),
@@ -206,6 +265,8 @@ async function run(
       reporterModel: context.model,
       ...(context.signal === undefined ? {} : { signal: context.signal }),
     } as Parameters<SequentialModel['fit']>[2]);
+    tf.dispose(targets);
+    targets.length = 0;
     if (context.signal?.aborted) {
       context.reporter.line(`${context.model}: interrupted after ` +
         `${history.epoch.length} complete epochs; keeping the weights ` +
@@ -220,6 +281,8 @@ async function run(
         ? {}
         : { valLossCurve: [...history.history['val_loss']] }),
       predictProba: (x) => probabilities(model, x, logits),
+      // The most probable class; for a 1-unit output [1 - p, p] that is
+      // p > 0.5, as Keras users threshold `model.predict(x) > 0.5`.
       predict: (x) => {
         const p = probabilities(model, x, logits);
         const classes = p.length / x.rows;
@@ -250,9 +313,16 @@ async function run(
       dispose,
     };
   } catch (err) {
+    tf.dispose(targets);
     dispose();
     throw err;
   }
+}
+
+/** Units of the last Dense layer of a config, if any. */
+function lastUnits(layers: LayerEntry[]): number | undefined {
+  const dense = layers.filter((l) => l.type === 'Dense').at(-1);
+  return dense?.options['units'] as number | undefined;
 }
 
 function pythonFit(section: Record<string, unknown>): unknown {
