@@ -8,6 +8,7 @@ import {
 } from '../io/file_system.js';
 import { METADATA_KEY, type TrioMetadata } from '../io/metadata.js';
 import { Module, withCallTrace, type StateDict } from './nn/module.js';
+import { checkOptionKeys } from './options.js';
 import { ReLU, Sigmoid, Softmax, Tanh } from './nn/activation.js';
 import { Dropout } from './nn/dropout.js';
 import { Flatten } from './nn/flatten.js';
@@ -31,6 +32,8 @@ export interface ExportOptions {
   metadata?: Partial<TrioMetadata>;
 }
 
+const EXPORT_OPTIONS = ['classes', 'metadata'];
+
 const ACTIVATIONS = new Map<Function, string>([
   [ReLU, 'relu'], [Sigmoid, 'sigmoid'], [Tanh, 'tanh'], [Softmax, 'softmax'],
 ]);
@@ -53,6 +56,7 @@ export function exportLayersModel(
   inputShape: number[],
   options: ExportOptions = {},
 ): tf.LayersModel {
+  checkOptionKeys(options, EXPORT_OPTIONS, 'exportLayersModel');
   const chain = traceChain(module, inputShape);
   const model = tf.sequential();
   const steps: ChainStep[] = [];
@@ -143,9 +147,13 @@ export async function saveModule(
   target: string,
   options: ExportOptions & SaveOptions & { inputShape: number[] },
 ): Promise<string> {
-  const model = exportLayersModel(module, options.inputShape, options);
+  checkOptionKeys(options, [...EXPORT_OPTIONS, 'overwrite', 'inputShape'],
+    'saveModule');
+  const { inputShape, overwrite, ...exportOptions } = options;
+  const model = exportLayersModel(module, inputShape, exportOptions);
   try {
-    return await saveLayersModel(model, target, options);
+    return await saveLayersModel(model, target,
+      overwrite === undefined ? {} : { overwrite });
   } finally {
     model.dispose();
   }

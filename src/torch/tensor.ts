@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isMatrix, type Matrix } from '../data/matrix.js';
 import { ShapeError } from '../errors.js';
 import { listChoices, optionError } from '../util/options.js';
+import { checkOptionKeys } from './options.js';
 
 /** Python: `torch.float32`. */
 export const float32 = 'float32';
@@ -32,6 +33,7 @@ export function tensor(
   data: Matrix | tf.TensorLike | tf.Tensor,
   options: TensorOptions = {},
 ): tf.Tensor {
+  checkOptionKeys(options, ['dtype'], 'tensor');
   const dtype = options.dtype;
   if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32') {
     throw optionError('dtype', 'tensor',

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../../errors.js';
 import { optionError } from '../../util/options.js';
+import { checkOptionKeys } from '../options.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { checkRank, Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -54,6 +55,11 @@ export class Linear extends Module {
     options: { generator?: Generator } = {},
   ) {
     super();
+    if (typeof bias !== 'boolean') {
+      throw optionError('bias', 'Linear', 'a boolean, the third argument ' +
+        '(new nn.Linear(2, 3, false) for bias=False)', bias);
+    }
+    checkOptionKeys(options, ['generator'], 'Linear');
     checkSize(inFeatures, 'in_features');
     checkSize(outFeatures, 'out_features');
     this.inFeatures = inFeatures;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../../errors.js';
 import { listChoices, optionError } from '../../util/options.js';
+import { checkOptionKeys } from '../options.js';
 import { checkRank, Module } from './module.js';
 
 /** Python: the `reduction` argument of every loss. */
@@ -28,8 +29,9 @@ export interface CrossEntropyLossOptions extends WeightedLossOptions {
 abstract class Loss extends Module {
   readonly reduction: Reduction;
 
-  constructor(owner: string, options: LossOptions) {
+  constructor(owner: string, options: LossOptions, known: string[]) {
     super();
+    checkOptionKeys(options, ['reduction', ...known], owner);
     const reduction = options.reduction ?? 'mean';
     if (!REDUCTIONS.includes(reduction)) {
       throw optionError('reduction', owner,
@@ -70,7 +72,8 @@ export class CrossEntropyLoss extends Loss {
   readonly labelSmoothing: number;
 
   constructor(options: CrossEntropyLossOptions = {}) {
-    super('CrossEntropyLoss', options);
+    super('CrossEntropyLoss', options,
+      ['weight', 'ignoreIndex', 'labelSmoothing']);
     this.weight = classWeight(options.weight, 'CrossEntropyLoss');
     this.ignoreIndex = checkIgnoreIndex(options.ignoreIndex,
       'CrossEntropyLoss');
@@ -150,7 +153,7 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
 
   constructor(options: WeightedLossOptions = {}) {
-    super('NLLLoss', options);
+    super('NLLLoss', options, ['weight', 'ignoreIndex']);
     this.weight = classWeight(options.weight, 'NLLLoss');
     this.ignoreIndex = checkIgnoreIndex(options.ignoreIndex, 'NLLLoss');
   }
@@ -183,7 +186,7 @@ export class NLLLoss extends Loss {
  */
 export class MSELoss extends Loss {
   constructor(options: LossOptions = {}) {
-    super('MSELoss', options);
+    super('MSELoss', options, []);
   }
 
   override forward(input: tf.Tensor, target: tf.Tensor): tf.Tensor {

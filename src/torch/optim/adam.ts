@@ -35,14 +35,12 @@ type Resolved = Required<Omit<AdamOptions, 'lr'>>;
  */
 export class Adam extends Optimizer<Resolved> {
   constructor(params: ParamsArg<Resolved>, options: AdamOptions = {}) {
-    const { lr = 1e-3, ...rest } = options;
-    super(params, lr, {
+    super(params, options, {
       betas: [0.9, 0.999],
       eps: 1e-8,
       weightDecay: 0,
       amsgrad: false,
-      ...rest,
-    } as Resolved, 'Adam');
+    }, 1e-3, 'Adam');
   }
 
   protected override checkOptions(o: Resolved): void {

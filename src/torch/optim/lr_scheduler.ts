@@ -1,4 +1,5 @@
 import { optionError } from '../../util/options.js';
+import { checkOptionKeys } from '../options.js';
 import type { Optimizer } from './optimizer.js';
 
 /**
@@ -24,6 +25,7 @@ export class StepLR {
     stepSize: number,
     options: { gamma?: number; lastEpoch?: number } = {},
   ) {
+    checkOptionKeys(options, ['gamma', 'lastEpoch'], 'StepLR');
     if (!Number.isInteger(stepSize) || stepSize < 1) {
       throw optionError('step_size', 'StepLR', 'an integer >= 1', stepSize);
     }

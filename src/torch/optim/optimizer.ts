@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionError } from '../../util/options.js';
+import { checkOptionKeys } from '../options.js';
 import { zeroGradients } from '../nn/module.js';
 import { isParameter, type Parameter } from '../nn/parameter.js';
 
@@ -32,12 +33,23 @@ export abstract class Optimizer<O extends object> {
   /** Per-parameter state (moments, buffers), freed by `dispose`. */
   protected readonly state = new Map<Parameter, Record<string, tf.Variable>>();
 
+  /**
+   * @param options the caller's options: `lr` and keys of `defaults`;
+   *   any other key throws an `OptionError` naming the nearest known one.
+   * @param defaults every option but `lr`, at its default.
+   * @param defaultLr `lr` when neither `options` nor a group sets it;
+   *   undefined makes it required, as SGD's is in PyTorch 1.13.
+   */
   constructor(
     params: ParamsArg<O>,
-    lr: number,
+    options: Partial<O> & { lr?: number },
     defaults: O,
+    defaultLr: number | undefined,
     private readonly owner: string,
   ) {
+    const optionKeys = Object.keys(defaults);
+    checkOptionKeys(options, ['lr', ...optionKeys], owner);
+    const { lr = defaultLr, ...rest } = options;
     const list = [...params] as unknown[];
     if (list.length === 0) {
       throw optionError('params', owner, 'a non-empty list of parameters',
@@ -47,20 +59,40 @@ export abstract class Optimizer<O extends object> {
     const groups: Group[] = isParameter(list[0])
       ? [{ params: list as Parameter[] } as unknown as Group]
       : (list as Group[]);
+    const seen = new Set<Parameter>();
     for (const g of groups) {
-      const { params: ps, lr: groupLr, ...rest } = g;
+      // Differs from PyTorch: a group's unknown keys are refused (PyTorch
+      // keeps them), so a misspelt option cannot go unused.
+      checkOptionKeys(g, ['params', 'lr', ...optionKeys],
+        `${owner} (parameter group)`);
+      const { params: ps, lr: groupLr, ...groupRest } = g;
       const groupParams = [...ps];
       groupParams.forEach((p, i) => {
         if (!isParameter(p)) {
           throw optionError('params', owner,
             'parameters (from module.parameters())', `item ${i}: ${typeof p}`);
         }
+        if (seen.has(p)) {
+          throw optionError('params', owner, 'parameter groups with no ' +
+            'parameter in common (some parameters appear in more than ' +
+            'one parameter group)', `item ${i} of group ` +
+            `${this.paramGroups.length}, already in an earlier group`);
+        }
       });
-      const options = { ...defaults, ...rest } as O;
-      this.checkOptions(options);
+      groupParams.forEach((p) => seen.add(p));
+      const groupOptions = { ...defaults, ...rest, ...groupRest } as O;
+      this.checkOptions(groupOptions);
       const groupRate = groupLr ?? lr;
+      if (groupRate === undefined) {
+        throw optionError('lr', owner, 'given: it has no default (PyTorch ' +
+          "1.13: parameter group didn't specify a value of required " +
+          'optimization parameter lr); pass one, such as { lr: 0.01 }',
+        undefined);
+      }
       checkLr(groupRate, owner);
-      this.paramGroups.push({ params: groupParams, lr: groupRate, options });
+      this.paramGroups.push({
+        params: groupParams, lr: groupRate, options: groupOptions,
+      });
     }
   }
 

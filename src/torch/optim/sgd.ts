@@ -3,7 +3,11 @@ import type { Parameter } from '../nn/parameter.js';
 import { Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface SGDOptions {
-  /** Learning rate, >= 0. Python: `lr`. @default 1e-3 (PyTorch 2.x) */
+  /**
+   * Learning rate, >= 0. Python: `lr`. Required, as in PyTorch 1.13
+   * (PyTorch 2.2 and later default it to 1e-3); a parameter group may
+   * give its own instead.
+   */
   lr?: number;
   /** Momentum factor, >= 0. @default 0 */
   momentum?: number;
@@ -19,7 +23,7 @@ type Resolved = Required<Omit<SGDOptions, 'lr'>>;
 
 /**
  * Stochastic gradient descent with momentum, with PyTorch's update rule,
- * after `torch.optim.SGD`. Python: `optim.SGD(params, lr=1e-3,
+ * after `torch.optim.SGD`. Python: `optim.SGD(params, lr,
  * momentum=0, dampening=0, weight_decay=0, nesterov=False)`.
  *
  * Per step and parameter θ with gradient g: g += weightDecay·θ; with
@@ -28,14 +32,12 @@ type Resolved = Required<Omit<SGDOptions, 'lr'>>;
  */
 export class SGD extends Optimizer<Resolved> {
   constructor(params: ParamsArg<Resolved>, options: SGDOptions = {}) {
-    const { lr = 1e-3, ...rest } = options;
-    super(params, lr, {
+    super(params, options, {
       momentum: 0,
       dampening: 0,
       weightDecay: 0,
       nesterov: false,
-      ...rest,
-    } as Resolved, 'SGD');
+    }, undefined, 'SGD');
   }
 
   protected override checkOptions(o: Resolved): void {
