@@ -4,10 +4,10 @@ import { parse } from 'csv-parse/sync';
 import type { Argv, CommandModule } from 'yargs';
 import { describeBackend, selectBackend } from '../backend/select.js';
 import { detectDelimiter, loadCsv, loadFeatures } from '../data/csv.js';
-import { writeFileAtomic } from '../data/atomic.js';
+import { folderPathProblem, writeFileAtomic } from '../data/atomic.js';
 import { csvError } from '../data/csv_rows.js';
 import type { Matrix } from '../data/matrix.js';
-import { DataError } from '../errors.js';
+import { DataError, OptionError } from '../errors.js';
 import { loadTrioModel } from '../io/model_file.js';
 import type { TrioModel } from '../io/model_file.js';
 
@@ -245,6 +245,16 @@ export async function runPredict(
 }
 
 function checkOutFile(out: string, input: string, overwrite: boolean): void {
+  // A bare --out gives ''; refused before the model is even read.
+  if (out.trim() === '') {
+    throw new OptionError('--out', 'trio predict',
+      'a file path (such as --out predictions.csv)', out);
+  }
+  const why = folderPathProblem(out);
+  if (why !== undefined) {
+    throw new DataError(`--out ${out}: ${why}; name a file (such as ` +
+      `--out ${path.join(out, 'predictions.csv')}).`, out);
+  }
   if (path.resolve(out) === path.resolve(input)) {
     throw new DataError(
       `--out ${out} is the input file; write the predictions elsewhere.`,
@@ -351,6 +361,9 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       describe: 'Replace the --out file if it exists',
     }),
   handler: async (args) => {
+    if (args.out !== undefined) {
+      checkOutFile(args.out, args.csv, args.overwrite ?? false);
+    }
     await startBackend(args.backend);
     const label = parseLabelArg(args.label);
     const rows = await runPredict({

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { DataError } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { folderPathProblem, writeFileAtomic } from './atomic.js';
 import type { Matrix } from './matrix.js';
 
 export type MnistSplit = 'train' | 'test';
@@ -113,6 +113,9 @@ export async function writeMnistCsv(
 /**
  * Makes sure the MNIST CSV files exist at the given paths (the config's
  * `source: mnist`), writing each missing one from the bundled IDX files.
+ * Each path names the CSV file itself: a path ending with `/`, or an
+ * existing folder, is refused before anything is written (a folder for
+ * the files is created when missing).
  *
  * @param options.overwrite Rewrite existing files. Default false.
  */
@@ -126,6 +129,9 @@ export async function ensureMnistCsv(
     test: { path: testPath, written: false },
   };
   for (const split of ['train', 'test'] as const) {
+    checkCsvTarget(split, result[split].path);
+  }
+  for (const split of ['train', 'test'] as const) {
     const target = result[split].path;
     if (!options.overwrite && fs.existsSync(target)) {
       continue;
@@ -134,6 +140,25 @@ export async function ensureMnistCsv(
     result[split].written = true;
   }
   return result;
+}
+
+/** Refuses a path that names a folder rather than the CSV file. */
+function checkCsvTarget(split: MnistSplit, target: string): void {
+  const why = folderPathProblem(target) ??
+    (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()
+      ? 'it is a folder'
+      : undefined);
+  if (why === undefined) {
+    return;
+  }
+  const example = why === 'the path is empty'
+    ? MNIST_CSV_FILES[split]
+    : path.join(target, MNIST_CSV_FILES[split]);
+  throw new DataError(
+    `The MNIST ${split} CSV path '${target}' cannot be written: ${why}. ` +
+      `Give the path of the CSV file itself, such as '${example}'.`,
+    target,
+  );
 }
 
 /** The tutorial's MNIST header: `label,1x1,1x2,...,28x28`. */

@@ -110,6 +110,29 @@ describe('writeMnistCsv', () => {
     expect([result.train.written, result.test.written]).toEqual([true, false]);
     expect(fs.readdirSync(other)).toEqual(['tr.csv']);
   });
+
+  // Non-regression: `train: .scratch/cfg/sub/` (a missing folder) failed
+  // with "ENOENT: ... open '.scratch/cfg/sub/.tmp-21692-pfkptx'". A path
+  // names the CSV file itself; a folder is refused before anything is
+  // written or created.
+  it('refuses a path that names a folder, writing nothing', async () => {
+    const sub = path.join(folder.dir, 'cfg', 'sub');
+    await expect(ensureMnistCsv(`${sub}/`, test)).rejects.toThrow(
+      `The MNIST train CSV path '${sub}/' cannot be written: it ends ` +
+        "with '/', so it names a folder. Give the path of the CSV file " +
+        `itself, such as '${path.join(sub, 'mnist_train.csv')}'.`);
+    expect(fs.existsSync(path.join(folder.dir, 'cfg'))).toBe(false);
+    fs.mkdirSync(sub, { recursive: true });
+    await expect(ensureMnistCsv(train, sub)).rejects.toThrow(
+      `The MNIST test CSV path '${sub}' cannot be written: it is a ` +
+        'folder. Give the path of the CSV file itself, such as ' +
+        `'${path.join(sub, 'mnist_test.csv')}'.`);
+    await expect(ensureMnistCsv('', test)).rejects.toThrow(
+      "The MNIST train CSV path '' cannot be written: the path is empty. " +
+        "Give the path of the CSV file itself, such as 'mnist_train.csv'.");
+    expect(fs.readdirSync(sub)).toEqual([]);
+    fs.rmSync(path.join(folder.dir, 'cfg'), { recursive: true });
+  });
 });
 
 describe('writeFileAtomic', () => {
@@ -124,5 +147,15 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(target)).toEqual(['keep']);
     expect(fs.readdirSync(folder.dir).filter((f) => f.includes('.tmp-')))
       .toEqual([]);
+  });
+
+  it('refuses an empty path and one ending with a separator', async () => {
+    const gone = path.join(folder.dir, 'gone');
+    await expect(writeFileAtomic(`${gone}/`, Buffer.from('x')))
+      .rejects.toThrow(`Cannot write '${gone}/': it ends with '/', so it ` +
+        'names a folder; name a file.');
+    await expect(writeFileAtomic('', Buffer.from('x'))).rejects.toThrow(
+      "Cannot write '': the path is empty; name a file.");
+    expect(fs.existsSync(gone)).toBe(false);
   });
 });

@@ -151,6 +151,23 @@ describe('trio predict', () => {
         'predictions elsewhere.');
   });
 
+  // Non-regression: a bare --out (yargs gives '') failed with "ENOENT: no
+  // such file or directory, rename '.tmp-12284-qc61ae' -> ''", and a
+  // missing folder with a trailing '/' with a raw ENOENT too.
+  it('refuses an empty --out and one naming a folder', async () => {
+    const csv = labelled();
+    for (const out of ['', ' ']) {
+      await expect(runPredict({ model: modelDir, csv, out })).rejects
+        .toThrow("The '--out' parameter of trio predict must be a file " +
+          `path (such as --out predictions.csv). Got '${out}' instead.`);
+    }
+    const folder = path.join(tmp, 'new');
+    await expect(runPredict({ model: modelDir, csv, out: `${folder}/` }))
+      .rejects.toThrow(`--out ${folder}/: it ends with '/', so it names a ` +
+        `folder; name a file (such as --out ${folder}/predictions.csv).`);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['model', 'test.csv']);
+  });
+
   it('refuses columns that differ from training', async () => {
     const file = writeCsv('swapped.csv', ['a,b,d,c',
       ...RAW.map((r) => r.join(','))]);
