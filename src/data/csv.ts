@@ -840,11 +840,19 @@ function labelsFrom(
   const y = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const value = +labels[i]!;
-    if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) {
+    if (!Number.isInteger(value)) {
       throw csvError(spec.file, lines[i], at, spec.columns,
         `the label '${shorten(labels[i]!)}' is not a whole number. A ` +
         'classifier needs class labels (integers or strings); ' +
         "scikit-learn refuses such labels as a 'continuous' target.");
+    }
+    if (value < -(2 ** 31) || value > 2 ** 31 - 1) {
+      // Differs from pandas, which reads int64.
+      throw csvError(spec.file, lines[i], at, spec.columns,
+        `the label '${shorten(labels[i]!)}' is a whole number outside ` +
+        'int32 (-2147483648 to 2147483647), the integer labels tfjs ' +
+        'holds (it has no int64). Number the classes within that range, ' +
+        'or give them names.');
     }
     y[i] = value;
   }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   checkTrainingLabels,
@@ -5,7 +7,7 @@ import {
   loadCsv,
 } from '../../src/data/csv.js';
 import { OptionError } from '../../src/errors.js';
-import { dataError, fixture } from './helpers.js';
+import { dataError, fixture, tempFolder } from './helpers.js';
 
 // Every fixture holds the same two rows unless a case changes them:
 //   label,a,b / 1,0.5,2 / 0,1,3
@@ -287,6 +289,30 @@ describe('loadCsv: one clear error naming file, line and column', () => {
         'needs class labels (integers or strings); scikit-learn refuses ' +
         "such labels as a 'continuous' target.",
     );
+  });
+
+  // Non-regression: '2147483648' was called "not a whole number".
+  // pandas reads such labels as int64; tfjs has no int64, so labels must
+  // fit int32, both ends of which are read.
+  it('names labels that are whole but outside int32', async () => {
+    const folder = tempFolder();
+    try {
+      const file = path.join(folder.dir, 'big.csv');
+      fs.writeFileSync(file, 'a,label\n1,-2147483648\n2,2147483647\n');
+      const d = await loadCsv(file, { cache: false });
+      expect(Array.from(d.y as Int32Array)).toEqual(
+        [-2147483648, 2147483647]);
+      for (const big of ['2147483648', '-2147483649', '1e10']) {
+        fs.writeFileSync(file, `a,label\n1,0\n2,${big}\n`);
+        const e = await dataError(loadCsv(file, { cache: false }));
+        expect(e.message).toBe(`${file}, line 3, column 2 ('label'): the ` +
+          `label '${big}' is a whole number outside int32 (-2147483648 to ` +
+          '2147483647), the integer labels tfjs holds (it has no int64). ' +
+          'Number the classes within that range, or give them names.');
+      }
+    } finally {
+      folder.remove();
+    }
   });
 
   it('reports an unclosed quote where it opens', async () => {
