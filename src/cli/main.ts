@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { TrioError } from '../errors.js';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
+import { flagChecks } from './flags.js';
 import { inspectCommand } from './inspect.js';
 import { predictCommand } from './predict.js';
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'Name a command: compare, inspect, predict or evaluate')
     .strict()
     .check(optionsGivenOnce)
+    .middleware(flagChecks(argv))
     .recommendCommands()
     .fail((message, err, y) => {
       if (err !== undefined && err !== null) {

@@ -53,7 +53,9 @@ export interface CsvOptions {
    */
   header?: boolean;
   /**
-   * Field separator, one character (pandas `sep`).
+   * Field separator (pandas `sep`): one character other than a quote or
+   * a line end. Differs from pandas, whose longer `sep` is a regular
+   * expression: not supported.
    * @default detected from the first line: `;` when it has more
    *   semicolons than commas, else `,`
    */
@@ -355,6 +357,21 @@ interface Settings {
   engine: 'auto' | 'csv-parse';
 }
 
+/** What `isDelimiter` accepts, as option messages word it. */
+export const DELIMITER_RULE = 'one character other than a quote or a line end';
+
+/**
+ * Whether `value` can separate fields: one character other than a quote
+ * or a line end. Differs from csv-parse, which also takes several
+ * characters: the fast numeric scanner and the delimiter detection split
+ * on one, and pandas's `sep` of several characters is a regular
+ * expression, which csv-parse would not read the same way.
+ */
+export function isDelimiter(value: unknown): value is string {
+  return typeof value === 'string' && value.length === 1 &&
+    value !== '"' && value !== '\n' && value !== '\r';
+}
+
 function checkOptions(options: CsvOptions, owner = OWNER): Settings {
   const labelled = owner === OWNER;
   checkKnownKeys(options as Record<string, unknown>, labelled
@@ -379,20 +396,8 @@ function checkOptions(options: CsvOptions, owner = OWNER): Settings {
     );
   }
   const delimiter = options.delimiter;
-  if (
-    delimiter !== undefined &&
-    (typeof delimiter !== 'string' ||
-      delimiter.length !== 1 ||
-      delimiter === '"' ||
-      delimiter === '\n' ||
-      delimiter === '\r')
-  ) {
-    throw optionError(
-      'delimiter',
-      owner,
-      'one character other than a quote or a line end',
-      delimiter,
-    );
+  if (delimiter !== undefined && !isDelimiter(delimiter)) {
+    throw optionError('delimiter', owner, DELIMITER_RULE, delimiter);
   }
   const scale = options.scale ?? 1;
   if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) {

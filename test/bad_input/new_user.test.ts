@@ -56,8 +56,16 @@ describe('the command line itself', () => {
       'parameter of trio inspect must be a positive integer. Got 0 ' +
       'instead.\n'],
     [['inspect', 'train.csv', '--delimiter', ';;'], "trio: The " +
-      "'delimiter' parameter of loadCsv must be one character other " +
-      "than a quote or a line end. Got ';;' instead.\n"],
+      "'--delimiter' parameter of trio inspect must be one character " +
+      "other than a quote or a line end, such as ',' or ';' (a tab: " +
+      "--delimiter $'\\t' in bash). Got ';;' instead.\n"],
+    [['predict', 'out/sk', 'train.csv', '--proba=maybe'], "trio: The " +
+      "'--proba' parameter of trio predict must be given without a value " +
+      "(--proba) or as --proba=true or --proba=false. Got 'maybe' " +
+      'instead.\n'],
+    [['predict', 'out/sk', 'train.csv', '--out'], "trio: The '--out' " +
+      'parameter of trio predict must be a file path (such as --out ' +
+      "predictions.csv). Got '' instead.\n"],
     [['compare', 'ok.yaml', '--report', '', '--quiet'], "trio: The " +
       "'--report' parameter of trio compare must be a folder path (such " +
       "as --report out/). Got '' instead.\n"],
