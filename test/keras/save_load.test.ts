@@ -119,8 +119,14 @@ describe('save and loadModel', () => {
   // dispose left 12 tensors.
   it('frees the optimizer loadModel made when the model is disposed',
     async () => {
+      const model = tutorialModel(16);
+      model.compile({ optimizer: 'adam',
+        loss: 'sparse_categorical_crossentropy' });
+      const dir = path.join(tempDir('owns'), 'model');
+      await model.save(dir);
+      model.dispose();
       const before = tf.memory().numTensors;
-      const loaded = await keras.models.loadModel('models/keras_sequential');
+      const loaded = await keras.models.loadModel(dir);
       expect(loaded.optimizer).toBeInstanceOf(
         keras.optimizers.AdamOptimizer);
       const x = tf.zeros([4, 784]);
