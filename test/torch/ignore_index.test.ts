@@ -87,4 +87,42 @@ describe('nn.CrossEntropyLoss with ignored targets matches PyTorch', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([logp, some, none]);
   });
+
+  it('leaves an out-of-range target out on every path alike', () => {
+    // PyTorch raises for target -1 here; tfjs-trio does not read targets
+    // back, so the row is left out as an ignored one, the same on the
+    // fast path, the weighted path and the ignoreIndex >= 0 path. By
+    // hand, row 0 alone: logsumexp(1, 2, 3) - 3 = ln(1 + e^-1 + e^-2)
+    // = 0.4076059.
+    const x = tf.tensor2d([[1, 2, 3], [0.5, 0.1, -1]]);
+    const y = tf.tensor1d([2, -1], 'int32');
+    const before = tf.memory().numTensors;
+    for (const options of [{}, { weight: [1, 1, 1] }, { ignoreIndex: 5 }]) {
+      const loss = new nn.CrossEntropyLoss(options);
+      const value = loss(x, y) as tf.Tensor;
+      expect(torch.item(value)).toBeCloseTo(0.4076059, 6);
+      value.dispose();
+      loss.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
+  it('refuses a class weight of the wrong length in PyTorch\'s words', () => {
+    const x = tf.tensor2d([[1, 2, 3], [0.5, 0.1, -1]]);
+    const y = tf.tensor1d([2, 0], 'int32');
+    const before = tf.memory().numTensors;
+    const ce = new nn.CrossEntropyLoss({ weight: [1, 2] });
+    expect(() => ce(x, y)).toThrow('CrossEntropyLoss: weight tensor ' +
+      'should be defined either for all 3 classes or no classes but got ' +
+      'weight tensor of shape: [2]');
+    const nll = new nn.NLLLoss({ weight: [1, 2, 3, 4], reduction: 'none' });
+    expect(() => nll(x, y)).toThrow('NLLLoss: weight tensor should be ' +
+      'defined either for all 3 classes or no classes but got weight ' +
+      'tensor of shape: [4]');
+    ce.dispose();
+    nll.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
 });

@@ -62,9 +62,10 @@ abstract class Loss extends Module {
  * gradient zero), as in PyTorch.
  *
  * Differs from PyTorch: inputs of rank > 2 (N, C, d1, ...) are not
- * supported yet; targets outside [0, C) are not checked (they count as a
- * zero one-hot row) because checking would read the targets back every
- * step.
+ * supported yet; targets outside [0, C) are not checked, because
+ * checking would read the targets back every step: they are left out of
+ * the loss and the mean's count like ignored ones, where PyTorch raises
+ * `IndexError: Target -1 is out of bounds.`
  */
 export class CrossEntropyLoss extends Loss {
   readonly weight: tf.Tensor1D | null;
@@ -97,6 +98,7 @@ export class CrossEntropyLoss extends Loss {
       return this.reduce(tf.neg(tf.sum(w.mul(dist), 1)));
     }
     checkTarget(target, n, 'CrossEntropyLoss');
+    checkClassWeight(this.weight, c, 'CrossEntropyLoss');
     const simple = this.weight === null && this.reduction === 'mean';
     if (simple && this.ignoreIndex < 0) {
       // No cast kernel for targets that are int32 already (the usual).
@@ -104,8 +106,8 @@ export class CrossEntropyLoss extends Loss {
       return keptMeanCrossEntropy(input as tf.Tensor2D, index, c, eps);
     }
     const logp = tf.logSoftmax(input);
-    const keep = tf.notEqual(target, this.ignoreIndex).toFloat();
     const onehot = tf.oneHot(target.toInt(), c).toFloat();
+    const keep = keptRows(target, onehot, this.ignoreIndex);
     const classW = this.weight ?? tf.ones([c]);
     const sampleW = tf.sum(onehot.mul(classW), 1).mul(keep);
     const nll = tf.neg(tf.sum(onehot.mul(logp), 1)).mul(sampleW);
@@ -151,8 +153,9 @@ export class NLLLoss extends Loss {
     checkRank(input, [2], 'NLLLoss');
     const [n, c] = input.shape as [number, number];
     checkTarget(target, n, 'NLLLoss');
-    const keep = tf.notEqual(target, this.ignoreIndex).toFloat();
+    checkClassWeight(this.weight, c, 'NLLLoss');
     const onehot = tf.oneHot(target.toInt(), c).toFloat();
+    const keep = keptRows(target, onehot, this.ignoreIndex);
     const sampleW = this.weight === null
       ? keep
       : tf.sum(onehot.mul(this.weight), 1).mul(keep);
@@ -264,6 +267,34 @@ function classWeight(
       weight);
   }
   return tf.keep(tf.tensor1d(weight as number[], 'float32'));
+}
+
+/**
+ * 1 for each row whose target is a class other than `ignoreIndex`, else
+ * 0: a target outside [0, C) one-hots to a zero row and is left out as
+ * the fast path leaves it out.
+ */
+function keptRows(
+  target: tf.Tensor,
+  onehot: tf.Tensor,
+  ignoreIndex: number,
+): tf.Tensor {
+  return tf.notEqual(target, ignoreIndex).toFloat().mul(tf.sum(onehot, 1));
+}
+
+/** PyTorch's check that a class weight has one value per class. */
+function checkClassWeight(
+  weight: tf.Tensor1D | null,
+  c: number,
+  owner: string,
+): void {
+  if (weight !== null && weight.size !== c) {
+    throw new ShapeError(
+      `${owner}: weight tensor should be defined either for all ${c} ` +
+        `classes or no classes but got weight tensor of shape: ` +
+        `[${weight.size}]`,
+    );
+  }
 }
 
 function checkIgnoreIndex(value: number | undefined, owner: string): number {
