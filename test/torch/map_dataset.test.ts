@@ -350,6 +350,15 @@ describe('DataLoader refusals', () => {
         'length()). Got undefined instead.');
   });
 
+  it('refuses shuffling an empty dataset, as RandomSampler does', () => {
+    expect(() => new DataLoader([], { shuffle: true })).toThrow(
+      'DataLoader: shuffle needs samples: num_samples should be a ' +
+        'positive integer value, but got num_samples=0 (the dataset is ' +
+        'empty).');
+    // Unshuffled, PyTorch iterates an empty dataset as no batches.
+    expect([...new DataLoader([])]).toEqual([]);
+  });
+
   it('checks the length again each epoch', () => {
     const data = [1, 2, 3];
     const loader = new DataLoader(data, { batchSize: 2 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { NotSupportedError } from '../../../errors.js';
+import { NotSupportedError, TrioError } from '../../../errors.js';
 import {
   checkKnownKeys, optionError, toSnakeCase,
 } from '../../../util/options.js';
@@ -125,6 +125,12 @@ implements Iterable<B> {
       typeof options.collateFn !== 'function') {
       throw optionError('collate_fn', 'DataLoader', 'a function',
         options.collateFn);
+    }
+    if (options.shuffle === true && datasetLength(dataset) === 0) {
+      // PyTorch's RandomSampler refuses an empty dataset when it is made.
+      throw new TrioError('DataLoader: shuffle needs samples: ' +
+        'num_samples should be a positive integer value, but got ' +
+        'num_samples=0 (the dataset is empty).');
     }
     this.dataset = dataset;
     this.batchSize = batchSize;
