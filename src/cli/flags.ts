@@ -30,10 +30,13 @@ export function flagChecks(raw: readonly string[]) {
     const end = raw.indexOf('--');
     for (const token of end === -1 ? raw : raw.slice(0, end)) {
       const given = /^--([^=]+)=(.*)$/s.exec(token);
-      if (given === null || !booleans.has(given[1]!)) {
+      if (given === null) {
         continue;
       }
-      const [, name, value] = given;
+      const [, name, value] = given as unknown as [string, string, string];
+      if (!booleans.has(name)) {
+        continue;
+      }
       if (value !== 'true' && value !== 'false') {
         throw new OptionError(`--${name}`, owner,
           `given without a value (--${name}) or as --${name}=true or ` +
@@ -51,4 +54,29 @@ export function flagChecks(raw: readonly string[]) {
           "$'\\t' in bash)", delimiter);
     }
   };
+}
+
+/**
+ * The error for a negated flag given a value (`--no-header=true`), or
+ * undefined when `raw` has none. yargs knows `--no-header` only bare, and
+ * its strict mode reports such a token as the unknown arguments
+ * `no-header` and `noHeader`; `trio` calls this when yargs fails, to name
+ * the flag instead.
+ */
+export function negatedFlagWithValue(
+  raw: readonly string[],
+  command: string | undefined,
+): OptionError | undefined {
+  const end = raw.indexOf('--');
+  for (const token of end === -1 ? raw : raw.slice(0, end)) {
+    const given = /^--no-([^=]+)=(.*)$/s.exec(token);
+    if (given !== null) {
+      const [, name, value] = given;
+      return new OptionError(`--no-${name}`,
+        command === undefined ? 'trio' : `trio ${command}`,
+        `given without a value, as --no-${name}`,
+        value);
+    }
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { TrioError } from '../errors.js';
 import { compareCommand } from './compare.js';
 import { evaluateCommand } from './evaluate.js';
-import { flagChecks } from './flags.js';
+import { flagChecks, negatedFlagWithValue } from './flags.js';
 import { inspectCommand } from './inspect.js';
 import { predictCommand } from './predict.js';
 
@@ -24,6 +24,11 @@ export async function main(argv: string[]): Promise<void> {
     .fail((message, err, y) => {
       if (err !== undefined && err !== null) {
         throw err;
+      }
+      const negated = negatedFlagWithValue(argv,
+        argv.find((word) => !word.startsWith('-')));
+      if (negated !== undefined) {
+        throw negated;
       }
       y.showHelp();
       process.stderr.write(`\n${message}\n`);

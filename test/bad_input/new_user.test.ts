@@ -63,6 +63,12 @@ describe('the command line itself', () => {
       "'--proba' parameter of trio predict must be given without a value " +
       "(--proba) or as --proba=true or --proba=false. Got 'maybe' " +
       'instead.\n'],
+    [['predict', 'out/sk', 'train.csv', '--no-header=true'], "trio: " +
+      "The '--no-header' parameter of trio predict must be given without " +
+      "a value, as --no-header. Got 'true' instead.\n"],
+    [['inspect', 'train.csv', '--no-label=false'], "trio: The " +
+      "'--no-label' parameter of trio inspect must be given without a " +
+      "value, as --no-label. Got 'false' instead.\n"],
     [['predict', 'out/sk', 'train.csv', '--out'], "trio: The '--out' " +
       'parameter of trio predict must be a file path (such as --out ' +
       "predictions.csv). Got '' instead.\n"],
