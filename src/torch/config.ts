@@ -87,7 +87,8 @@ const OPTIMIZERS: Record<string, Record<string, ArgSpec>> = {
     amsgrad: { kind: 'bool', default: false },
   },
   SGD: {
-    lr: { kind: 'number', default: 1e-3, min: 0 },
+    // Required, as in PyTorch 1.13's SGD (and the facade's optim.SGD).
+    lr: { kind: 'number', min: 0 },
     momentum: { kind: 'number', default: 0, min: 0 },
     dampening: { kind: 'number', default: 0, min: 0 },
     weight_decay: { kind: 'number', default: 0, min: 0 },

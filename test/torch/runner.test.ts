@@ -88,7 +88,12 @@ describe('torchEntry.check', () => {
       label_smoothing: 2 } },
       'models[2].loss.label_smoothing: must be >= 0 and <= 1; got 2.',
       'models[2].loss.label_smoothing');
-    checkError({ ...SECTION, optimizer: { type: 'SGD', nesterov: true } },
+    // PyTorch 1.13's SGD has no default lr, and neither has optim.SGD.
+    checkError({ ...SECTION, optimizer: { type: 'SGD' } },
+      'models[2].optimizer.lr: is required by SGD.',
+      'models[2].optimizer.lr');
+    checkError({ ...SECTION, optimizer: { type: 'SGD', lr: 0.1,
+      nesterov: true } },
       'models[2].optimizer.nesterov: needs momentum > 0 and dampening = 0.',
       'models[2].optimizer.nesterov');
     checkError({ model: SECTION.model, epochs: 1 },
