@@ -35,3 +35,19 @@ export class CollateError extends TrioError {
     super(message);
   }
 }
+
+/**
+ * An optimizer's `loadStateDict` met a state dict it cannot load: other
+ * parameter groups, or state that does not fit a parameter. Python: the
+ * `ValueError` of `Optimizer.load_state_dict`, whose wording the message
+ * keeps where PyTorch checks the same thing.
+ */
+export class OptimizerStateError extends TrioError {
+  constructor(
+    message: string,
+    /** The parameter's index in the state dict, when one is at fault. */
+    readonly paramIndex: number | undefined,
+  ) {
+    super(message);
+  }
+}

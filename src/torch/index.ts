@@ -37,5 +37,9 @@ export {
   type ChainStep,
   type ExportOptions,
 } from './export.js';
-export { CollateError, StateDictError } from './errors.js';
+export {
+  CollateError,
+  OptimizerStateError,
+  StateDictError,
+} from './errors.js';
 export { torchEntry } from './runner.js';

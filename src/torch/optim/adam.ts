@@ -60,8 +60,15 @@ export class Adam extends Optimizer<Resolved> {
     }
   }
 
-  /** Steps taken per parameter (PyTorch keeps `step` per parameter). */
-  private readonly steps = new Map<Parameter, number>();
+  protected override stateKeys(o: Resolved): {
+    tensors: string[]; counters: string[];
+  } {
+    const tensors = ['exp_avg', 'exp_avg_sq'];
+    return {
+      tensors: o.amsgrad ? [...tensors, 'max_exp_avg_sq'] : tensors,
+      counters: ['step'],
+    };
+  }
 
   protected override update(
     p: Parameter,
@@ -75,8 +82,9 @@ export class Adam extends Optimizer<Resolved> {
       expAvgSq: tf.zerosLike(p),
       ...(o.amsgrad ? { maxExpAvgSq: tf.zerosLike(p) } : {}),
     }));
-    const t = (this.steps.get(p) ?? 0) + 1;
-    this.steps.set(p, t);
+    // PyTorch keeps `step` per parameter.
+    const t = (this.counters.get(p)?.step ?? 0) + 1;
+    this.counters.set(p, { step: t });
     const g = o.weightDecay === 0 ? grad : grad.add(p.mul(o.weightDecay));
     const m = s.expAvg!.mul(beta1).add(g.mul(1 - beta1));
     const v = s.expAvgSq!.mul(beta2).add(g.square().mul(1 - beta2));
@@ -91,10 +99,5 @@ export class Adam extends Optimizer<Resolved> {
     }
     const denom = second.sqrt().div(biasCorrection2Sqrt).add(o.eps);
     p.assign(p.sub(m.div(denom).mul(lr / biasCorrection1)));
-  }
-
-  override dispose(): void {
-    this.steps.clear();
-    super.dispose();
   }
 }

@@ -2,7 +2,14 @@ import { StepLR } from './lr_scheduler.js';
 
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SGDOptions } from './sgd.js';
-export { Optimizer, type ParamGroup, type ParamsArg } from './optimizer.js';
+export {
+  Optimizer,
+  type GroupState,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamState,
+  type ParamsArg,
+} from './optimizer.js';
 export { StepLR } from './lr_scheduler.js';
 
 /** Python: `torch.optim.lr_scheduler`. */

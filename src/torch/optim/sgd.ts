@@ -60,6 +60,17 @@ export class SGD extends Optimizer<Resolved> {
     }
   }
 
+  protected override stateKeys(o: Resolved): {
+    tensors: string[]; counters: string[];
+  } {
+    // Differs from PyTorch 1.13: without momentum there is no state (PyTorch
+    // keeps `momentum_buffer: None`).
+    return {
+      tensors: o.momentum === 0 ? [] : ['momentum_buffer'],
+      counters: [],
+    };
+  }
+
   protected override update(
     p: Parameter,
     grad: tf.Tensor,
