@@ -21,7 +21,9 @@ const TFJS_DTYPE: Record<string, 'float32' | 'int32'> = {
  * little-endian data. Python: `torch.save(model.state_dict(), path)`.
  *
  * Differs from PyTorch: the file is JSON plus binary, not a pickle; Python
- * reads it with `safetensors.torch.load_file(path)`.
+ * reads it with `safetensors.torch.load_file(path)`. Only a record of
+ * tensors can be saved: an optimizer's `stateDict()` is refused (not
+ * supported yet), where PyTorch pickles any object.
  */
 export function save(stateDict: StateDict, file: string): void {
   const header: Record<string, unknown> = {
@@ -30,6 +32,18 @@ export function save(stateDict: StateDict, file: string): void {
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(stateDict)) {
+    if (!(t instanceof tf.Tensor)) {
+      // TODO: an optimizer's state dict (nested, with numbers) would need
+      // flattened names and its groups in __metadata__, and a load that
+      // returns more than tensors.
+      throw new ModelFileError(
+        `Cannot save '${name}': torch.save() writes a record of tensors ` +
+          "(a module's stateDict()), and this value is not a tensor. " +
+          "Saving an optimizer's stateDict() is not supported yet; keep " +
+          'it in memory, or save its tensors under names of your own.',
+        file,
+      );
+    }
     const dtype = DTYPES[t.dtype];
     if (dtype === undefined) {
       throw new ModelFileError(

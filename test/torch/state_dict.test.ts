@@ -125,6 +125,22 @@ describe('save and load', () => {
         'the file has 1 after the length.');
   });
 
+  it('refuses an optimizer state dict, saying it is not supported yet',
+    () => {
+      const net = new Net();
+      const opt = new torch.optim.SGD(net.parameters(), { lr: 0.1 });
+      const file = path.join(tmp, 'optimizer.safetensors');
+      const before = tf.memory().numTensors;
+      expect(() => torch.save(opt.stateDict() as never, file)).toThrow(
+        "Cannot save 'state': torch.save() writes a record of tensors (a " +
+          "module's stateDict()), and this value is not a tensor. Saving " +
+          "an optimizer's stateDict() is not supported yet; keep it in " +
+          'memory, or save its tensors under names of your own.');
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fs.existsSync(file)).toBe(false);
+      net.dispose();
+    });
+
   // Non-regression: a PyTorch .pt file was read as safetensors ("its
   // header claims 578712552184433500 bytes"), a folder gave a raw EISDIR.
   it('says a PyTorch .pt checkpoint is not safetensors, and how to convert',
