@@ -280,6 +280,32 @@ describe('Optimizer.loadStateDict refuses', () => {
       "The 'eps' parameter of Adam must be a number >= 0. Got -1 instead.");
   });
 
+  it('a tensor of a non-numeric dtype, before changing anything', () => {
+    // The copy used to throw in its cast after the old state was freed.
+    const text = tf.tensor(['a', 'b', 'c']);
+    const bad: StateDict = {
+      state: { ...sd.state, 5: { ...sd.state[5], exp_avg: text } },
+      param_groups: sd.param_groups };
+    expectRefused(() => opt.loadStateDict(bad),
+      "loaded state dict has 'exp_avg' of dtype string for parameter 5; " +
+        'expected float32.');
+    text.dispose();
+  });
+
+  it('a state that is not a plain object, and keys that are not indices',
+    () => {
+      const asMap = { state: new Map(Object.entries(sd.state)),
+        param_groups: sd.param_groups } as unknown as StateDict;
+      expectRefused(() => opt.loadStateDict(asMap),
+        'loaded state dict must be an object with `state` and ' +
+          '`param_groups`, as optimizer.stateDict() returns.');
+      const padded = { state: { ...sd.state, '01': sd.state[1]! },
+        param_groups: sd.param_groups } as unknown as StateDict;
+      expectRefused(() => opt.loadStateDict(padded),
+        'loaded state dict has state for parameter index 01, which no ' +
+          'parameter group lists.');
+    });
+
   it('a disposed tensor', () => {
     const gone = tf.clone(sd.state[0]!.exp_avg as tf.Tensor);
     gone.dispose();
@@ -334,6 +360,41 @@ describe('optimizer state and tensor memory', () => {
     opt.dispose();
     expectClose(sd.state[0]!.momentum_buffer as tf.Tensor, snapshot, 0);
     tf.dispose(sd.state);
+    net.dispose();
+  });
+
+  it('a loaded dict is copied: editing it later changes nothing', () => {
+    // PyTorch deep-copies the dict load_state_dict takes.
+    torch.manualSeed(42);
+    const net = new Net();
+    const opt = RUNS.adam![0](net);
+    train(net, opt, 0, 1);
+    const sd = opt.stateDict();
+    const other = RUNS.adam![0](net);
+    other.loadStateDict(sd);
+    (sd.param_groups[0] as unknown as { betas: number[] }).betas[0] = 7;
+    expect((other.paramGroups[0]!.options as { betas: number[] }).betas)
+      .toEqual([0.9, 0.999]);
+    tf.dispose(sd.state);
+    other.dispose();
+    opt.dispose();
+    net.dispose();
+  });
+});
+
+describe('StepLR and initialLr', () => {
+  it('keeps an initialLr a group already has, as setdefault does', () => {
+    // PyTorch 1.13: group.setdefault('initial_lr', group['lr']). By hand:
+    // lr 1 halves twice to 0.25; a second scheduler keeps initial_lr 1.
+    const net = new Net();
+    const opt = new optim.SGD(net.parameters(), { lr: 1 });
+    const first = new optim.StepLR(opt, 1, { gamma: 0.5 });
+    first.step();
+    first.step();
+    new optim.StepLR(opt, 1, { gamma: 0.5 });
+    expect(opt.paramGroups[0]!.lr).toBe(0.25);
+    expect(opt.paramGroups[0]!.initialLr).toBe(1);
+    opt.dispose();
     net.dispose();
   });
 });

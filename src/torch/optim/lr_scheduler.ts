@@ -38,7 +38,10 @@ export class StepLR {
     const lastEpoch = options.lastEpoch ?? -1;
     for (const g of optimizer.paramGroups) {
       if (lastEpoch === -1) {
-        g.initialLr = g.lr;
+        // PyTorch: group.setdefault('initial_lr', group['lr']), so a
+        // second scheduler (or one after loadStateDict) keeps the first
+        // rate.
+        g.initialLr ??= g.lr;
       } else if (g.initialLr === undefined) {
         throw optionError('last_epoch', 'StepLR',
           '-1 unless the optimizer was used with a scheduler before ' +

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { optionError } from '../../util/options.js';
+import { isPlainObject, optionError } from '../../util/options.js';
 import { OptimizerStateError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
 import { zeroGradients } from '../nn/module.js';
@@ -223,8 +223,7 @@ export abstract class Optimizer<O extends object> {
       throw new OptimizerStateError(message, paramIndex);
     };
     const sd = stateDict as Partial<OptimizerStateDict> | null;
-    if (typeof sd !== 'object' || sd === null ||
-        typeof sd.state !== 'object' || sd.state === null ||
+    if (typeof sd !== 'object' || sd === null || !isPlainObject(sd.state) ||
         !Array.isArray(sd.param_groups)) {
       fail('loaded state dict must be an object with `state` and ' +
         '`param_groups`, as optimizer.stateDict() returns.');
@@ -251,8 +250,11 @@ export abstract class Optimizer<O extends object> {
           `${gi}: ${Array.isArray(params) ? params.length : 'no'} ` +
           `parameters; this optimizer's has ${group.params.length}).`);
       }
-      const options = { ...group.options, ...rest } as O;
-      this.checkOptions(options);
+      const merged = { ...group.options, ...rest } as O;
+      this.checkOptions(merged);
+      // A copy, as PyTorch deep-copies the state dict it loads: later
+      // edits to the caller's dict (say, its betas array) change nothing.
+      const options = structuredClone(merged);
       checkLr(lr, owner);
       if (initialLr !== undefined) {
         if (typeof initialLr !== 'number' || !(initialLr >= 0)) {
@@ -273,7 +275,8 @@ export abstract class Optimizer<O extends object> {
     const loaded: [Parameter, Record<string, tf.Tensor>,
       Record<string, number>][] = [];
     for (const [key, entry] of Object.entries(savedState)) {
-      const k = Number(key);
+      // '01' or '1.0' is not the index 1.
+      const k = /^(0|[1-9]\d*)$/.test(key) ? Number(key) : Number.NaN;
       const target = byIndex.get(k);
       if (target === undefined) {
         fail(`loaded state dict has state for parameter index ${key}, ` +
@@ -308,6 +311,10 @@ export abstract class Optimizer<O extends object> {
             `parameter ${k}; expected a tensor.`, k);
         }
         const t = v as tf.Tensor;
+        if (t.dtype !== 'float32' && t.dtype !== 'int32') {
+          fail(`loaded state dict has '${n}' of dtype ${t.dtype} for ` +
+            `parameter ${k}; expected float32.`, k);
+        }
         if (!sameShape(t.shape, p.shape)) {
           fail(`loaded state dict has '${n}' of shape ` +
             `[${t.shape.join(', ')}] for parameter ${k}, whose shape is ` +
@@ -318,21 +325,34 @@ export abstract class Optimizer<O extends object> {
       loaded.push([p, values, counts]);
     }
 
-    // Apply: nothing above changed the optimizer.
-    this.freeState();
-    for (const [p, values, counts] of loaded) {
-      const s: Record<string, tf.Variable> = {};
-      for (const [n, t] of Object.entries(values)) {
-        s[n] = tf.tidy(() => tf.variable(
-          t.dtype === p.dtype ? t : t.cast(p.dtype), false));
+    // Copy the tensors in before the old state goes: nothing above
+    // changed the optimizer, and a failed copy frees its own work.
+    const copies: [Parameter, Record<string, tf.Variable>][] = [];
+    try {
+      for (const [p, values] of loaded) {
+        const s: Record<string, tf.Variable> = {};
+        copies.push([p, s]);
+        for (const [n, t] of Object.entries(values)) {
+          s[n] = tf.tidy(() => tf.variable(
+            t.dtype === p.dtype ? t : t.cast(p.dtype), false));
+        }
       }
+    } catch (err) {
+      for (const [, s] of copies) {
+        tf.dispose(Object.values(s));
+      }
+      throw err;
+    }
+    this.freeState();
+    copies.forEach(([p, s], i) => {
       if (Object.keys(s).length > 0) {
         this.state.set(p, s);
       }
+      const counts = loaded[i]![2];
       if (Object.keys(counts).length > 0) {
         this.counters.set(p, counts);
       }
-    }
+    });
     newGroups.forEach(({ lr, initialLr, options }, gi) => {
       const group = this.paramGroups[gi]!;
       group.lr = lr;

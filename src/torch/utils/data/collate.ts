@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { optionError } from '../../../util/options.js';
+import { isPlainObject, optionError } from '../../../util/options.js';
 import { CollateError } from '../../errors.js';
 
 /**
@@ -247,13 +247,7 @@ function kindOf(value: unknown): Kind | undefined {
       return name as Kind;
     }
   }
-  if (typeof value === 'object' && value !== null) {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) {
-      return 'object';
-    }
-  }
-  return undefined;
+  return isPlainObject(value) ? 'object' : undefined;
 }
 
 /** `a tensor`, `an array`, `null`, `a Promise`, `an instance of Foo`... */
