@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { isPlainObject, optionError } from '../../util/options.js';
+import {
+  isPlainObject, optionError, toCamelCase, toSnakeCase,
+} from '../../util/options.js';
 import { OptimizerStateError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
 import { zeroGradients } from '../nn/module.js';
@@ -195,7 +197,7 @@ export abstract class Optimizer<O extends object> {
       }
       const entry: ParamState = { ...counts };
       for (const [k, v] of Object.entries(tensors ?? {})) {
-        entry[pythonName(k)] = tf.clone(v);
+        entry[toSnakeCase(k)] = tf.clone(v);
       }
       state[i] = entry;
     }
@@ -320,7 +322,7 @@ export abstract class Optimizer<O extends object> {
             `[${t.shape.join(', ')}] for parameter ${k}, whose shape is ` +
             `[${p.shape.join(', ')}].`, k);
         }
-        values[camelName(n)] = t;
+        values[toCamelCase(n)] = t;
       }
       loaded.push([p, values, counts]);
     }
@@ -418,16 +420,6 @@ export abstract class Optimizer<O extends object> {
   protected error(option: string, expected: string, value: unknown): Error {
     return optionError(option, this.owner, expected, value);
   }
-}
-
-/** `expAvgSq` -> `exp_avg_sq`. */
-function pythonName(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-/** `exp_avg_sq` -> `expAvgSq`. */
-function camelName(name: string): string {
-  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
