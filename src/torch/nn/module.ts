@@ -240,7 +240,8 @@ export abstract class Module {
     }
     for (const [key, p] of own) {
       const value = stateDict[key];
-      if (value !== undefined && !sameShape(value.shape, p.shape)) {
+      if (value !== undefined &&
+        !tf.util.arraysEqual(value.shape, p.shape)) {
         problems.push(
           `size mismatch for ${key}: copying a param with shape ` +
             `[${value.shape.join(', ')}] from checkpoint, the shape in ` +
@@ -360,8 +361,4 @@ function indent(text: string): string {
 
 function quoteKeys(keys: readonly string[]): string {
   return keys.map((k) => `"${k}"`).join(', ');
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

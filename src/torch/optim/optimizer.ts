@@ -317,7 +317,7 @@ export abstract class Optimizer<O extends object> {
           fail(`loaded state dict has '${n}' of dtype ${t.dtype} for ` +
             `parameter ${k}; expected float32.`, k);
         }
-        if (!sameShape(t.shape, p.shape)) {
+        if (!tf.util.arraysEqual(t.shape, p.shape)) {
           fail(`loaded state dict has '${n}' of shape ` +
             `[${t.shape.join(', ')}] for parameter ${k}, whose shape is ` +
             `[${p.shape.join(', ')}].`, k);
@@ -420,10 +420,6 @@ export abstract class Optimizer<O extends object> {
   protected error(option: string, expected: string, value: unknown): Error {
     return optionError(option, this.owner, expected, value);
   }
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function describe(value: unknown): string {

@@ -186,7 +186,8 @@ function stackTensors(
   source: BatchSource | undefined,
 ): tf.Tensor {
   const shape = tensors[0]!.shape;
-  const entry = tensors.findIndex((t) => !sameShape(t.shape, shape));
+  const entry = tensors.findIndex((t) =>
+    !tf.util.arraysEqual(t.shape, shape));
   if (entry >= 0) {
     throw collateError(source, entry, field,
       `stack expects each tensor to be equal size, but got ` +
@@ -296,10 +297,6 @@ function collateError(
     : `DataLoader batch ${source.batch}: `;
   return new CollateError(prefix + text, source?.batch, entry,
     source?.indices[entry], field);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function formatShape(shape: readonly number[]): string {
