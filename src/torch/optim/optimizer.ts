@@ -259,9 +259,7 @@ export abstract class Optimizer<O extends object> {
       const options = structuredClone(merged);
       checkLr(lr, owner);
       if (initialLr !== undefined) {
-        if (typeof initialLr !== 'number' || !(initialLr >= 0)) {
-          throw optionError('initialLr', owner, 'a number >= 0', initialLr);
-        }
+        checkLr(initialLr, owner, 'initialLr');
       }
       params.forEach((k, j) => {
         if (!Number.isInteger(k) || k < 0 || byIndex.has(k)) {
@@ -429,8 +427,9 @@ function describe(value: unknown): string {
   return value === undefined ? 'nothing' : `${typeof value} ${String(value)}`;
 }
 
-function checkLr(lr: unknown, owner: string): void {
+/** Refuses a rate (`lr`, or the `option` named) that is not >= 0. */
+function checkLr(lr: unknown, owner: string, option = 'lr'): void {
   if (typeof lr !== 'number' || !(lr >= 0)) {
-    throw optionError('lr', owner, 'a number >= 0', lr);
+    throw optionError(option, owner, 'a number >= 0', lr);
   }
 }
