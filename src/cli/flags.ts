@@ -22,18 +22,12 @@ export function flagChecks(raw: readonly string[]) {
   // yargs passes itself as the second argument (its types omit it).
   return (argv: Record<string, unknown>, y?: unknown): void => {
     const command = (argv['_'] as unknown[] | undefined)?.[0];
-    const owner = command === undefined ? 'trio' : `trio ${String(command)}`;
+    const owner = ownerOf(command);
     const booleans = new Set(
       (y as OptionsView | undefined)?.getOptions().boolean ?? []);
     // Only `--flag=value` can give a boolean flag a value: a separate
     // word after it is a positional, which strict mode refuses.
-    const end = raw.indexOf('--');
-    for (const token of end === -1 ? raw : raw.slice(0, end)) {
-      const given = /^--([^=]+)=(.*)$/s.exec(token);
-      if (given === null) {
-        continue;
-      }
-      const [, name, value] = given as unknown as [string, string, string];
+    for (const [name, value] of flagsWithValues(raw)) {
       if (!booleans.has(name)) {
         continue;
       }
@@ -67,16 +61,26 @@ export function negatedFlagWithValue(
   raw: readonly string[],
   command: string | undefined,
 ): OptionError | undefined {
-  const end = raw.indexOf('--');
-  for (const token of end === -1 ? raw : raw.slice(0, end)) {
-    const given = /^--no-([^=]+)=(.*)$/s.exec(token);
-    if (given !== null) {
-      const [, name, value] = given;
-      return new OptionError(`--no-${name}`,
-        command === undefined ? 'trio' : `trio ${command}`,
-        `given without a value, as --no-${name}`,
-        value);
+  for (const [flag, value] of flagsWithValues(raw)) {
+    const name = /^no-(.+)$/s.exec(flag)?.[1];
+    if (name !== undefined) {
+      return new OptionError(`--no-${name}`, ownerOf(command),
+        `given without a value, as --no-${name}`, value);
     }
   }
   return undefined;
+}
+
+/** The `--name=value` tokens of `raw` before a bare `--`, as pairs. */
+function flagsWithValues(raw: readonly string[]): [string, string][] {
+  const end = raw.indexOf('--');
+  return (end === -1 ? raw : raw.slice(0, end)).flatMap((token) => {
+    const given = /^--([^=]+)=(.*)$/s.exec(token);
+    return given === null ? [] : [[given[1]!, given[2]!] as [string, string]];
+  });
+}
+
+/** `trio compare` for a command, `trio` before one. */
+function ownerOf(command: unknown): string {
+  return command === undefined ? 'trio' : `trio ${String(command)}`;
 }
