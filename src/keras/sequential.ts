@@ -856,12 +856,11 @@ export class SequentialModel implements CallbackModel {
    */
   private checkTargets(y: tf.Tensor, what: string): void {
     const loss = this.compiled!.loss;
-    const units = this.requireBuilt().outputs[0]!.shape.at(-1) ?? 1;
+    const output = this.requireBuilt().outputs[0]!.shape;
     if (loss instanceof SparseCategoricalCrossentropyLoss) {
-      checkSparseLabels(y, what, loss.name, units);
+      checkSparseLabels(y, what, loss.name, output.at(-1) ?? 1);
     } else if (SHAPED_LOSSES.some((Class) => loss instanceof Class)) {
-      checkTargetShape(y, this.requireBuilt().outputs[0]!.shape, what,
-        loss.name);
+      checkTargetShape(y, output, what, loss.name);
     }
   }
 
