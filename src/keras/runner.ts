@@ -174,7 +174,7 @@ function probabilities(
   const out = model.predict(x, { batchSize: 1024, verbose: 0 });
   const probs = tf.tidy(() => {
     if (out.shape.at(-1) !== 1) {
-      return logits ? tf.softmax(out) : out.clone();
+      return logits ? tf.softmax(out) : out;
     }
     const p = logits ? tf.sigmoid(out) : out;
     return tf.concat([tf.sub(1, p), p], 1);
