@@ -151,7 +151,7 @@ function checkCsvTarget(split: MnistSplit, target: string): void {
   if (why === undefined) {
     return;
   }
-  const example = why === 'the path is empty'
+  const example = target.trim() === ''
     ? MNIST_CSV_FILES[split]
     : path.join(target, MNIST_CSV_FILES[split]);
   throw new DataError(
