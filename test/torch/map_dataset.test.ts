@@ -350,6 +350,12 @@ describe('DataLoader refusals', () => {
         'length()). Got undefined instead.');
   });
 
+  it('refuses options that are not an object', () => {
+    expect(() => new DataLoader([1, 2], null as never)).toThrow(
+      "The 'options' parameter of DataLoader must be an object with any " +
+        'of ');
+  });
+
   it('refuses shuffling an empty dataset, as RandomSampler does', () => {
     expect(() => new DataLoader([], { shuffle: true })).toThrow(
       'DataLoader: shuffle needs samples: num_samples should be a ' +

@@ -306,6 +306,18 @@ describe('Optimizer.loadStateDict refuses', () => {
           'parameter group lists.');
     });
 
+  it('a tensor where a step count belongs (PyTorch stores a 0-d one)',
+    () => {
+      const step = tf.scalar(1);
+      const bad: StateDict = {
+        state: { ...sd.state, 0: { ...sd.state[0], step } },
+        param_groups: sd.param_groups } as unknown as StateDict;
+      expectRefused(() => opt.loadStateDict(bad),
+        "loaded state dict has a tensor for 'step' of parameter 0; " +
+          'expected an integer >= 0.');
+      step.dispose();
+    });
+
   it('a disposed tensor', () => {
     const gone = tf.clone(sd.state[0]!.exp_avg as tf.Tensor);
     gone.dispose();

@@ -422,7 +422,7 @@ export abstract class Optimizer<O extends object> {
 
 function describe(value: unknown): string {
   if (value instanceof tf.Tensor) {
-    return 'a disposed tensor';
+    return value.isDisposed ? 'a disposed tensor' : 'a tensor';
   }
   return value === undefined ? 'nothing' : `${typeof value} ${String(value)}`;
 }

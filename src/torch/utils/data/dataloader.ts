@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NotSupportedError, TrioError } from '../../../errors.js';
-import {
-  checkKnownKeys, optionError, toSnakeCase,
-} from '../../../util/options.js';
+import { checkOptionKeys } from '../../options.js';
+import { optionError, toSnakeCase } from '../../../util/options.js';
 import { defaultGenerator, Generator } from '../../random.js';
 import { collateBatch, type Collated } from './collate.js';
 import { type Dataset, TensorDataset } from './dataset.js';
@@ -293,7 +292,7 @@ implements Iterable<B> {
 
 /** Refuses unknown options, and PyTorch's that are not supported yet. */
 function refuseUnsupported(options: Record<string, unknown>): void {
-  checkKnownKeys(options, KNOWN, 'DataLoader');
+  checkOptionKeys(options, KNOWN, 'DataLoader');
   for (const [name, unused] of Object.entries(UNSUPPORTED)) {
     const v = options[name];
     if (v !== undefined && v !== unused) {
